@@ -1,0 +1,16 @@
+// @gated/kernels WebAssembly module: every export takes byte pointers into this module's memory and sizes.
+// No allocation happens here: the TypeScript layer owns the memory above heapBase() and passes scratch space.
+import { GEMM_WORK_BYTES } from "./gemm";
+export { sgemm } from "./gemm";
+export { add, mul, addBias, exp, sigmoid, tanh, relu, sigmoidBackward, tanhBackward, reluBackward } from "./pointwise";
+export { colSum, softmaxRows, logSumExpRows } from "./rows";
+
+/** First byte that the TypeScript allocator may use. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Scratch bytes sgemm needs at its `work` pointer. */
+export function gemmWorkBytes(): usize {
+  return GEMM_WORK_BYTES;
+}

@@ -1,0 +1,197 @@
+// Argument checks shared by every backend: what is wrong, with which argument, and what was expected.
+import { KernelArgumentError } from "./errors.js";
+import { heap } from "./instance.js";
+import type { Backend, F32, KernelOps, Kernels } from "./types.js";
+import { WasmF32 } from "./wasm-f32.js";
+
+const MAX_DIM = 2 ** 31 - 1;
+
+function fail(kernel: string, argument: string, reason: string): never {
+  throw new KernelArgumentError(kernel, argument, reason);
+}
+
+function dim(kernel: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > MAX_DIM) {
+    fail(kernel, name, `must be a non-negative integer size, got ${String(v)}`);
+  }
+  return v;
+}
+
+function array(kernel: string, name: string, x: unknown): F32 {
+  if (x instanceof WasmF32) {
+    if (!x.alive) fail(kernel, name, "is a WasmF32 that was freed");
+    return x;
+  }
+  if (!(x instanceof Float32Array)) fail(kernel, name, `must be a Float32Array or WasmF32, got ${describe(x)}`);
+  return x;
+}
+
+function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (typeof x === "object") return (x as object).constructor?.name ?? "object";
+  return typeof x;
+}
+
+function scalar(kernel: string, name: string, v: unknown): number {
+  if (typeof v !== "number") fail(kernel, name, `must be a number, got ${describe(v)}`);
+  return v;
+}
+
+function flag(kernel: string, name: string, v: unknown): boolean {
+  if (typeof v !== "boolean") fail(kernel, name, `must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/** Checks that x holds `extent` elements from `offset`. */
+function range(kernel: string, name: string, x: F32, offset: unknown, offsetName: string, extent: number): void {
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
+    fail(kernel, offsetName, `must be a non-negative integer, got ${String(offset)}`);
+  }
+  if (offset + extent > x.length) {
+    const detached = x instanceof Float32Array && x.length === 0 && x.buffer.byteLength === 0 ? " (is it a view of WebAssembly memory taken before memory grew?)" : "";
+    fail(kernel, name, `has ${x.length} elements but ${offset + extent} are needed (offset ${offset} + extent ${extent})${detached}`);
+  }
+}
+
+interface Region {
+  readonly key: object;
+  readonly start: number;
+  readonly end: number;
+}
+
+function region(x: F32, offset: number, extent: number): Region {
+  if (x instanceof WasmF32) return { key: heap, start: x.ptr + 4 * offset, end: x.ptr + 4 * (offset + extent) };
+  const key = x.buffer === heap.memory.buffer ? heap : x.buffer;
+  return { key, start: x.byteOffset + 4 * offset, end: x.byteOffset + 4 * (offset + extent) };
+}
+
+/** Rejects an output that overlaps an input, except (when allowed) the exact same range. */
+function disjoint(kernel: string, outName: string, out: Region, inName: string, input: Region, allowSame: boolean): void {
+  if (out.key !== input.key || out.start === out.end || input.start === input.end) return;
+  if (out.end <= input.start || input.end <= out.start) return;
+  if (allowSame && out.start === input.start && out.end === input.end) return;
+  fail(kernel, outName, `overlaps input '${inName}'${allowSame ? " (only the exact same range may be shared, for in-place use)" : ""}: write to a separate array`);
+}
+
+function pointwise(kernel: string, names: readonly string[], arrays: readonly unknown[], n: unknown): number {
+  const size = dim(kernel, "n", n);
+  const checked = arrays.map((x, i) => array(kernel, names[i] as string, x));
+  for (const [i, x] of checked.entries()) range(kernel, names[i] as string, x, 0, "offset", size);
+  const out = region(checked[0] as F32, 0, size);
+  for (let i = 1; i < checked.length; i++) disjoint(kernel, names[0] as string, out, names[i] as string, region(checked[i] as F32, 0, size), true);
+  return size;
+}
+
+interface Extra {
+  readonly name: string;
+  readonly value: unknown;
+  readonly extent: (cols: number) => number;
+}
+
+/** Checks a [rows, cols] kernel; `inPlace` allows out to be exactly x (the kernel reads x[i] before writing out[i]). */
+function matrix(kernel: string, out: unknown, outExtent: (r: number, c: number) => number, inPlace: boolean, x: unknown, rows: unknown, cols: unknown, extra?: Extra): void {
+  const r = dim(kernel, "rows", rows);
+  const c = dim(kernel, "cols", cols);
+  const o = array(kernel, "out", out);
+  const xs = array(kernel, "x", x);
+  range(kernel, "x", xs, 0, "offset", r * c);
+  range(kernel, "out", o, 0, "offset", outExtent(r, c));
+  const outRegion = region(o, 0, outExtent(r, c));
+  disjoint(kernel, "out", outRegion, "x", region(xs, 0, r * c), inPlace);
+  if (extra) {
+    const e = array(kernel, extra.name, extra.value);
+    range(kernel, extra.name, e, 0, "offset", extra.extent(c));
+    disjoint(kernel, "out", outRegion, extra.name, region(e, 0, extra.extent(c)), false);
+  }
+}
+
+/** Elements spanned by a row-major [rows, cols] matrix with row stride ld (0 when empty). */
+function span(rows: number, cols: number, ld: number): number {
+  return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+function checkSgemm(args: Parameters<KernelOps["sgemm"]>): void {
+  const K = "sgemm";
+  const [transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc] = args;
+  flag(K, "transA", transA);
+  flag(K, "transB", transB);
+  dim(K, "m", m);
+  dim(K, "n", n);
+  dim(K, "k", k);
+  scalar(K, "alpha", alpha);
+  scalar(K, "beta", beta);
+  const A = array(K, "a", a);
+  const B = array(K, "b", b);
+  const C = array(K, "c", c);
+  const [aRows, aCols] = transA ? [k, m] : [m, k];
+  const [bRows, bCols] = transB ? [n, k] : [k, n];
+  const lds: [string, unknown, number][] = [["lda", lda, aCols], ["ldb", ldb, bCols], ["ldc", ldc, n]];
+  for (const [name, ld, cols] of lds) {
+    dim(K, name, ld);
+    if ((ld as number) < Math.max(1, cols)) fail(K, name, `must be at least ${Math.max(1, cols)} (the stored row length), got ${String(ld)}`);
+  }
+  const readsAB = m > 0 && n > 0 && k > 0 && alpha !== 0;
+  const aExtent = readsAB ? span(aRows, aCols, lda) : 0;
+  const bExtent = readsAB ? span(bRows, bCols, ldb) : 0;
+  const cExtent = span(m, n, ldc);
+  range(K, "a", A, aOffset, "aOffset", aExtent);
+  range(K, "b", B, bOffset, "bOffset", bExtent);
+  range(K, "c", C, cOffset, "cOffset", cExtent);
+  const cRegion = region(C, cOffset, cExtent);
+  disjoint(K, "c", cRegion, "a", region(A, aOffset, aExtent), false);
+  disjoint(K, "c", cRegion, "b", region(B, bOffset, bExtent), false);
+}
+
+/** Wraps an unchecked implementation so that every call validates its arguments first. */
+export function checked(backend: Backend, impl: KernelOps): Kernels {
+  return {
+    backend,
+    sgemm(...args) {
+      checkSgemm(args);
+      impl.sgemm(...args);
+    },
+    add(out, a, b, n) {
+      impl.add(out, a, b, pointwise("add", ["out", "a", "b"], [out, a, b], n));
+    },
+    mul(out, a, b, n) {
+      impl.mul(out, a, b, pointwise("mul", ["out", "a", "b"], [out, a, b], n));
+    },
+    addBias(out, x, bias, rows, cols) {
+      matrix("addBias", out, (r, c) => r * c, true, x, rows, cols, { name: "bias", value: bias, extent: (c) => c });
+      impl.addBias(out, x, bias, rows, cols);
+    },
+    exp(out, x, n) {
+      impl.exp(out, x, pointwise("exp", ["out", "x"], [out, x], n));
+    },
+    sigmoid(out, x, n) {
+      impl.sigmoid(out, x, pointwise("sigmoid", ["out", "x"], [out, x], n));
+    },
+    tanh(out, x, n) {
+      impl.tanh(out, x, pointwise("tanh", ["out", "x"], [out, x], n));
+    },
+    relu(out, x, n) {
+      impl.relu(out, x, pointwise("relu", ["out", "x"], [out, x], n));
+    },
+    sigmoidBackward(dx, y, dy, n) {
+      impl.sigmoidBackward(dx, y, dy, pointwise("sigmoidBackward", ["dx", "y", "dy"], [dx, y, dy], n));
+    },
+    tanhBackward(dx, y, dy, n) {
+      impl.tanhBackward(dx, y, dy, pointwise("tanhBackward", ["dx", "y", "dy"], [dx, y, dy], n));
+    },
+    reluBackward(dx, x, dy, n) {
+      impl.reluBackward(dx, x, dy, pointwise("reluBackward", ["dx", "x", "dy"], [dx, x, dy], n));
+    },
+    colSum(out, x, rows, cols) {
+      matrix("colSum", out, (_r, c) => c, false, x, rows, cols);
+      impl.colSum(out, x, rows, cols);
+    },
+    softmaxRows(out, x, rows, cols) {
+      matrix("softmaxRows", out, (r, c) => r * c, true, x, rows, cols);
+      impl.softmaxRows(out, x, rows, cols);
+    },
+    logSumExpRows(out, x, rows, cols) {
+      matrix("logSumExpRows", out, (r) => r, false, x, rows, cols);
+      impl.logSumExpRows(out, x, rows, cols);
+    },
+  };
+}

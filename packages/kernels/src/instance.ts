@@ -1,0 +1,65 @@
+// Instantiates the embedded WebAssembly kernels synchronously, on one shared memory.
+//
+// Both builds import the same WebAssembly.Memory, so a WasmF32 allocated once works with either. Their static
+// data (the log table of Mathf.log) is identical and sits below the heap base. The relaxed-SIMD build is used
+// only where WebAssembly.validate accepts it (Chromium and Firefox do; Node 20 needs
+// --experimental-wasm-relaxed-simd).
+import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./generated/wasm.js";
+import { Heap } from "./heap.js";
+
+/** The raw exports of the kernels module: byte pointers and sizes, no checks. */
+export interface RawKernels {
+  sgemm(
+    transA: number, transB: number, m: number, n: number, k: number,
+    alpha: number, a: number, lda: number, b: number, ldb: number,
+    beta: number, c: number, ldc: number, work: number,
+  ): void;
+  add(out: number, a: number, b: number, n: number): void;
+  mul(out: number, a: number, b: number, n: number): void;
+  addBias(out: number, x: number, bias: number, rows: number, cols: number): void;
+  exp(out: number, x: number, n: number): void;
+  sigmoid(out: number, x: number, n: number): void;
+  tanh(out: number, x: number, n: number): void;
+  relu(out: number, x: number, n: number): void;
+  sigmoidBackward(dx: number, y: number, dy: number, n: number): void;
+  tanhBackward(dx: number, y: number, dy: number, n: number): void;
+  reluBackward(dx: number, x: number, dy: number, n: number): void;
+  colSum(out: number, x: number, rows: number, cols: number): void;
+  softmaxRows(out: number, x: number, rows: number, cols: number): void;
+  logSumExpRows(out: number, x: number, rows: number, cols: number): void;
+  heapBase(): number;
+  gemmWorkBytes(): number;
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(b64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+const memory = new WebAssembly.Memory({ initial: 32 });
+
+function instantiate(bytes: Uint8Array<ArrayBuffer>): RawKernels {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  return instance.exports as unknown as RawKernels;
+}
+
+/** The plain-SIMD build (WebAssembly SIMD is in every current engine). */
+export const simdRaw: RawKernels = instantiate(decodeBase64(SIMD_WASM_BASE64));
+
+const relaxedBytes = decodeBase64(RELAXED_SIMD_WASM_BASE64);
+
+/** The relaxed-SIMD build, or undefined where the engine does not validate it. */
+export const relaxedRaw: RawKernels | undefined = WebAssembly.validate(relaxedBytes) ? instantiate(relaxedBytes) : undefined;
+
+/** The heap shared by both builds. */
+export const heap = new Heap(memory, Math.max(simdRaw.heapBase(), relaxedRaw?.heapBase() ?? 0));
+
+let gemmWork = -1;
+
+/** Scratch memory for sgemm, allocated once on first use and kept. */
+export function gemmWorkPtr(): number {
+  if (gemmWork < 0) gemmWork = heap.alloc(simdRaw.gemmWorkBytes());
+  return gemmWork;
+}

@@ -1,0 +1,62 @@
+import type { WasmF32 } from "./wasm-f32.js";
+
+/** An array a kernel reads or writes: an ordinary Float32Array, or a WasmF32 that lives in WebAssembly memory. */
+export type F32 = Float32Array | WasmF32;
+
+/** Which implementation runs the kernels. */
+export type Backend = "wasm-relaxed-simd" | "wasm-simd" | "js";
+
+/**
+ * The kernel set. Every implementation (relaxed SIMD, plain SIMD, plain JS) has exactly these signatures and
+ * checks its arguments the same way. Matrices are row-major; `n`, `rows`, `cols` count elements. Outputs come
+ * first (as in llm.c), except sgemm, which keeps the BLAS argument order.
+ *
+ * In place: a pointwise kernel's output may be one of its inputs (same array, same range); any other overlap
+ * between an output and an input is rejected.
+ *
+ * @since 0.1.0
+ */
+export interface KernelOps {
+  /**
+   * C <- alpha * op(A) * op(B) + beta * C, op(X) = X or X^T. op(A) is [m, k], op(B) is [k, n], C is [m, n].
+   * A is stored [m, k] (or [k, m] when transA) from element aOffset with row stride lda; likewise B and C.
+   * As in the reference BLAS, beta = 0 does not read C, and alpha = 0 or k = 0 does not read A or B.
+   */
+  sgemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, a: F32, aOffset: number, lda: number,
+    b: F32, bOffset: number, ldb: number,
+    beta: number, c: F32, cOffset: number, ldc: number,
+  ): void;
+  /** out[i] = a[i] + b[i], i < n. */
+  add(out: F32, a: F32, b: F32, n: number): void;
+  /** out[i] = a[i] * b[i], i < n. */
+  mul(out: F32, a: F32, b: F32, n: number): void;
+  /** out[r, c] = x[r, c] + bias[c] for a [rows, cols] x. */
+  addBias(out: F32, x: F32, bias: F32, rows: number, cols: number): void;
+  /** out[i] = exp(x[i]). */
+  exp(out: F32, x: F32, n: number): void;
+  /** out[i] = 1 / (1 + exp(-x[i])). */
+  sigmoid(out: F32, x: F32, n: number): void;
+  /** out[i] = tanh(x[i]). */
+  tanh(out: F32, x: F32, n: number): void;
+  /** out[i] = max(x[i], 0); NaN stays NaN. */
+  relu(out: F32, x: F32, n: number): void;
+  /** dx[i] = dy[i] * y[i] * (1 - y[i]) with y = sigmoid(x), the forward output. */
+  sigmoidBackward(dx: F32, y: F32, dy: F32, n: number): void;
+  /** dx[i] = dy[i] * (1 - y[i]^2) with y = tanh(x), the forward output. */
+  tanhBackward(dx: F32, y: F32, dy: F32, n: number): void;
+  /** dx[i] = x[i] <= 0 ? 0 : dy[i], on the forward input x (NaN passes dy, as in PyTorch). */
+  reluBackward(dx: F32, x: F32, dy: F32, n: number): void;
+  /** out[c] = sum over r of x[r, c] (the gradient of a broadcast bias). */
+  colSum(out: F32, x: F32, rows: number, cols: number): void;
+  /** out[r, :] = softmax(x[r, :]), with the row maximum subtracted first. */
+  softmaxRows(out: F32, x: F32, rows: number, cols: number): void;
+  /** out[r] = log(sum over c of exp(x[r, c])), with the row maximum subtracted first. */
+  logSumExpRows(out: F32, x: F32, rows: number, cols: number): void;
+}
+
+/** A kernel set and the name of the implementation behind it. */
+export interface Kernels extends KernelOps {
+  readonly backend: Backend;
+}

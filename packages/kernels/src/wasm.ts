@@ -1,0 +1,51 @@
+// The WebAssembly kernels behind the KernelOps interface (unchecked: `checked` validates first).
+import { gemmWorkPtr, type RawKernels } from "./instance.js";
+import { type Arg, withPointers } from "./marshal.js";
+import type { F32, KernelOps } from "./types.js";
+
+const arg = (x: F32, extent: number, mode: Arg["mode"], offset = 0): Arg => ({ x, offset, extent, mode });
+
+/** Elements spanned by a row-major [rows, cols] block with row stride ld. */
+const span = (rows: number, cols: number, ld: number): number => (rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols);
+
+/** Adapts one build's raw exports to KernelOps. */
+export function wasmOps(raw: RawKernels): KernelOps {
+  const unary = (f: (o: number, x: number, n: number) => void) => (out: F32, x: F32, n: number) =>
+    withPointers([arg(out, n, "out"), arg(x, n, "in")], ([o, i]) => f(o as number, i as number, n));
+  const binary = (f: (o: number, a: number, b: number, n: number) => void) => (out: F32, a: F32, b: F32, n: number) =>
+    withPointers([arg(out, n, "out"), arg(a, n, "in"), arg(b, n, "in")], ([o, x, y]) => f(o as number, x as number, y as number, n));
+  const rowwise = (f: (o: number, x: number, r: number, c: number) => void, outExtent: (r: number, c: number) => number) =>
+    (out: F32, x: F32, rows: number, cols: number) =>
+      withPointers([arg(out, outExtent(rows, cols), "out"), arg(x, rows * cols, "in")], ([o, i]) => f(o as number, i as number, rows, cols));
+  return {
+    sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc) {
+      if (m === 0 || n === 0) return;
+      const readsAB = k > 0 && alpha !== 0;
+      const aExtent = readsAB ? (transA ? span(k, m, lda) : span(m, k, lda)) : 0;
+      const bExtent = readsAB ? (transB ? span(n, k, ldb) : span(k, n, ldb)) : 0;
+      // C is "inout" even when beta = 0: a staged copy is written back whole, gaps between rows included.
+      const work = gemmWorkPtr();
+      withPointers(
+        [arg(a, aExtent, "in", aOffset), arg(b, bExtent, "in", bOffset), arg(c, span(m, n, ldc), "inout", cOffset)],
+        ([pa, pb, pc]) => raw.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa as number, lda, pb as number, ldb, beta, pc as number, ldc, work),
+      );
+    },
+    add: binary(raw.add),
+    mul: binary(raw.mul),
+    addBias(out, x, bias, rows, cols) {
+      withPointers([arg(out, rows * cols, "out"), arg(x, rows * cols, "in"), arg(bias, cols, "in")], ([o, i, b]) =>
+        raw.addBias(o as number, i as number, b as number, rows, cols),
+      );
+    },
+    exp: unary(raw.exp),
+    sigmoid: unary(raw.sigmoid),
+    tanh: unary(raw.tanh),
+    relu: unary(raw.relu),
+    sigmoidBackward: binary(raw.sigmoidBackward),
+    tanhBackward: binary(raw.tanhBackward),
+    reluBackward: binary(raw.reluBackward),
+    colSum: rowwise(raw.colSum, (_r, c) => c),
+    softmaxRows: rowwise(raw.softmaxRows, (r, c) => r * c),
+    logSumExpRows: rowwise(raw.logSumExpRows, (r) => r),
+  };
+}
