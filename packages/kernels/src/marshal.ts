@@ -20,7 +20,8 @@ interface Staged {
   readonly src: Float32Array;
   readonly offset: number;
   readonly extent: number;
-  readonly ptr: number;
+  ptr: number;
+  read: boolean;
   write: boolean;
 }
 
@@ -39,28 +40,31 @@ export function withPointers(args: readonly Arg[], run: (ptrs: readonly number[]
     run(ptrs);
     return;
   }
+  // The same array and range passed twice (an in-place call) shares one staging block; merge modes first.
   const staged: Staged[] = [];
-  try {
-    for (const i of pending) {
-      const { x, offset, extent, mode } = args[i] as Arg;
-      const src = x as Float32Array;
-      const writes = mode !== "in";
-      // The same array and range passed twice (an in-place call) shares one staging block.
-      const same = staged.find((s) => s.src === src && s.offset === offset && s.extent === extent);
-      if (same) {
-        same.write ||= writes;
-        ptrs[i] = same.ptr;
-        continue;
-      }
-      const ptr = heap.alloc(4 * extent);
-      if (mode !== "out") heap.f32().set(src.subarray(offset, offset + extent), ptr / 4);
-      staged.push({ src, offset, extent, ptr, write: writes });
-      ptrs[i] = ptr;
+  const slot = new Array<Staged>(args.length);
+  for (const i of pending) {
+    const { x, offset, extent, mode } = args[i] as Arg;
+    const src = x as Float32Array;
+    let s = staged.find((t) => t.src === src && t.offset === offset && t.extent === extent);
+    if (s === undefined) {
+      s = { src, offset, extent, ptr: -1, read: false, write: false };
+      staged.push(s);
     }
+    s.read ||= mode !== "out";
+    s.write ||= mode !== "in";
+    slot[i] = s;
+  }
+  try {
+    for (const s of staged) {
+      s.ptr = heap.alloc(4 * s.extent);
+      if (s.read) heap.f32().set(s.src.subarray(s.offset, s.offset + s.extent), s.ptr / 4);
+    }
+    for (const i of pending) ptrs[i] = (slot[i] as Staged).ptr;
     run(ptrs);
     const view = heap.f32();
     for (const s of staged) if (s.write) s.src.set(view.subarray(s.ptr / 4, s.ptr / 4 + s.extent), s.offset);
   } finally {
-    for (const s of staged) heap.release(s.ptr, 4 * s.extent);
+    for (const s of staged) if (s.ptr >= 0) heap.release(s.ptr, 4 * s.extent);
   }
 }

@@ -1,5 +1,5 @@
 // Shared helpers for the kernel tests: the backends under test, random data, and closeness checks.
-import fc from "fast-check";
+import type fc from "fast-check";
 import { js, type Kernels, wasmRelaxedSimd, wasmSimd } from "../src/index.js";
 
 /** Every WebAssembly backend this engine runs (the setup file enables relaxed SIMD in Node 20). */
