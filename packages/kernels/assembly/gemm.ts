@@ -8,20 +8,20 @@
 // Semantics follow the reference BLAS: beta == 0 means C is not read (NaN in C does not propagate);
 // alpha == 0 or K == 0 means A and B are not read.
 //
-// Method (Goto/BLIS): blocks of KC x NC of op(B), MC x KC of op(A) packed into MR-row panels scaled by alpha,
-// and a 4 x 8 register-tiled SIMD micro-kernel (8 accumulators). op(B) is read in place when it is not
-// transposed (its rows are contiguous), and packed into 8-column panels otherwise or at a ragged right edge.
-// Fewer than MR rows take a streaming path (vecmat) that reads B once.
+// Method (Goto/BLIS): K is cut in blocks of at most KC; an MC x KC block of op(A) is packed into MR-row panels
+// (scaled by alpha); then for each NR-column panel of op(B), that KC x NR panel is packed into an 8 KB buffer
+// that stays in L1 while a 4 x 8 register-tiled SIMD micro-kernel (8 accumulators) sweeps it down the A block.
+// Packing B panel by panel keeps its rows contiguous (B's rows may be a multiple of 4 KB apart, which maps them
+// all to one L1 set) without a pass over all of B. Fewer than MR rows take streaming paths that read B once.
 import { madd } from "./simd";
 
 const MR: i32 = 4;
 const NR: i32 = 8;
 const KC: i32 = 256;
 const MC: i32 = 128;
-const NC: i32 = 512;
 
 const PACK_A_BYTES: usize = <usize>(MC * KC) << 2;
-const PACK_B_BYTES: usize = <usize>(KC * NC) << 2;
+const PACK_B_BYTES: usize = <usize>(KC * NR) << 2;
 const TILE_BYTES: usize = <usize>(MR * NR) << 2;
 
 /** Scratch bytes that sgemm needs at `work`. */
@@ -43,17 +43,15 @@ export function sgemm(
   const packA = work;
   const packB = work + PACK_A_BYTES;
   const tile = packB + PACK_B_BYTES;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
-      if (transB) packBT(b, ldb, pc, jc, kc, nc, packB);
-      else packBEdge(b, ldb, pc, jc, kc, nc, packB);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        packAPanels(transA, a, lda, ic, pc, mc, kc, alpha, packA);
-        macroKernel(transB, mc, nc, kc, packA, b, ldb, pc, jc, packB, c + ((<usize>ic * ldc + jc) << 2), ldc, tile);
-      }
+  // Equal K blocks (e.g. 320 = 160 + 160, not 256 + 64) keep every micro-kernel call long.
+  const kBlocks = (k + KC - 1) / KC;
+  const kcMax = (k + kBlocks - 1) / kBlocks;
+  for (let pc = 0; pc < k; pc += kcMax) {
+    const kc = min(kcMax, k - pc);
+    for (let ic = 0; ic < m; ic += MC) {
+      const mc = min(MC, m - ic);
+      packAPanels(transA, a, lda, ic, pc, mc, kc, alpha, packA);
+      macroKernel(transB, mc, n, kc, packA, b, ldb, pc, packB, c + ((<usize>ic * ldc) << 2), ldc, tile);
     }
   }
 }
@@ -122,61 +120,54 @@ function packAPanels(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32,
   }
 }
 
-/** Packs op(B) = B^T block (kc x nc) into NR-column panels [panel][p][col], zero-padded columns. */
-function packBT(b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = min(NR, nc - jr);
-    const panel = dst + ((<usize>jr * kc) << 2);
+/** Packs the kc x NR panel of op(B) at (pc, j) into dst [p][col], zero-padding columns past `cols`. */
+function packBPanel(transB: i32, b: usize, ldb: i32, pc: i32, j: i32, kc: i32, cols: i32, dst: usize): void {
+  if (!transB) {
+    // op(B)[p, j] = B[p * ldb + j]: 8 contiguous floats per p.
+    let src = b + ((<usize>pc * ldb + j) << 2);
+    const rowBytes = <usize>ldb << 2;
+    if (cols == NR) {
+      for (let p = 0; p < kc; p++) {
+        const out = dst + (<usize>p << 5);
+        v128.store(out, v128.load(src));
+        v128.store(out, v128.load(src, 16), 16);
+        src += rowBytes;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const out = dst + (<usize>p << 5);
+        for (let col = 0; col < NR; col++) store<f32>(out + (<usize>col << 2), col < cols ? load<f32>(src + (<usize>col << 2)) : 0);
+        src += rowBytes;
+      }
+    }
+  } else {
+    // op(B)[p, j] = B[j * ldb + p]: one contiguous run of kc floats per column, scattered with stride NR.
     for (let col = 0; col < NR; col++) {
+      const out = dst + (<usize>col << 2);
       if (col < cols) {
-        // op(B)[p, j] = B[j * ldb + p]: a contiguous run of kc floats, scattered with stride NR.
-        const src = b + ((<usize>(jc + jr + col) * ldb + pc) << 2);
-        for (let p = 0; p < kc; p++) store<f32>(panel + ((<usize>(p * NR + col)) << 2), load<f32>(src + (<usize>p << 2)));
+        const src = b + ((<usize>(j + col) * ldb + pc) << 2);
+        for (let p = 0; p < kc; p++) store<f32>(out + (<usize>p << 5), load<f32>(src + (<usize>p << 2)));
       } else {
-        for (let p = 0; p < kc; p++) store<f32>(panel + ((<usize>(p * NR + col)) << 2), 0);
+        for (let p = 0; p < kc; p++) store<f32>(out + (<usize>p << 5), 0);
       }
     }
   }
 }
 
-/** For B read in place, packs only the ragged right-edge panel (fewer than NR columns), zero-padded. */
-function packBEdge(b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
-  const cols = nc % NR;
-  if (cols == 0) return;
-  const jr = nc - cols;
-  const panel = dst + ((<usize>jr * kc) << 2);
-  for (let p = 0; p < kc; p++) {
-    const src = b + ((<usize>(pc + p) * ldb + jc + jr) << 2);
-    const out = panel + (<usize>(p * NR) << 2);
-    for (let col = 0; col < NR; col++) store<f32>(out + (<usize>col << 2), col < cols ? load<f32>(src + (<usize>col << 2)) : 0);
-  }
-}
-
-function macroKernel(
-  transB: i32, mc: i32, nc: i32, kc: i32, packA: usize,
-  b: usize, ldb: i32, pc: i32, jc: i32, packB: usize, c: usize, ldc: i32, tile: usize,
-): void {
+function macroKernel(transB: i32, mc: i32, n: i32, kc: i32, packA: usize, b: usize, ldb: i32, pc: i32, bPanel: usize, c: usize, ldc: i32, tile: usize): void {
   const ldcBytes = <usize>ldc << 2;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = min(NR, nc - jr);
-    let bPanel: usize;
-    let bStride: usize;
-    if (transB || cols < NR) {
-      bPanel = packB + ((<usize>jr * kc) << 2);
-      bStride = <usize>NR << 2;
-    } else {
-      bPanel = b + ((<usize>pc * ldb + jc + jr) << 2);
-      bStride = <usize>ldb << 2;
-    }
+  for (let jr = 0; jr < n; jr += NR) {
+    const cols = min(NR, n - jr);
+    packBPanel(transB, b, ldb, pc, jr, kc, cols, bPanel);
     for (let ir = 0; ir < mc; ir += MR) {
       const rows = min(MR, mc - ir);
       const aPanel = packA + ((<usize>ir * kc) << 2);
       const cTile = c + <usize>ir * ldcBytes + (<usize>jr << 2);
       if (rows == MR && cols == NR) {
-        kernel4x8(aPanel, bPanel, bStride, kc, cTile, ldcBytes);
+        kernel4x8(aPanel, bPanel, kc, cTile, ldcBytes);
       } else {
         memory.fill(tile, 0, TILE_BYTES);
-        kernel4x8(aPanel, bPanel, bStride, kc, tile, <usize>NR << 2);
+        kernel4x8(aPanel, bPanel, kc, tile, <usize>NR << 2);
         for (let r = 0; r < rows; r++) {
           for (let col = 0; col < cols; col++) {
             const p = cTile + <usize>r * ldcBytes + (<usize>col << 2);
@@ -188,10 +179,10 @@ function macroKernel(
   }
 }
 
-/** C[4 x 8] += Apanel[kc][4] * B[kc rows of 8, stride bStride bytes]. */
+/** C[4 x 8] += Apanel[kc][4] * Bpanel[kc][8]. */
 // @ts-ignore: decorator
 @inline
-function kernel4x8(pa: usize, pb: usize, bStride: usize, kc: i32, pc: usize, ldcBytes: usize): void {
+function kernel4x8(pa: usize, pb: usize, kc: i32, pc: usize, ldcBytes: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
@@ -206,7 +197,7 @@ function kernel4x8(pa: usize, pb: usize, bStride: usize, kc: i32, pc: usize, ldc
     x = v128.load32_splat(pa, 12);
     c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
     pa += 16;
-    pb += bStride;
+    pb += 32;
   }
   v128.store(pc, f32x4.add(v128.load(pc), c00));
   v128.store(pc, f32x4.add(v128.load(pc, 16), c01), 16);
@@ -227,53 +218,50 @@ function opA(transA: i32, a: usize, lda: i32, i: i32, p: i32): f32 {
   return transA ? load<f32>(a + ((<usize>p * lda + i) << 2)) : load<f32>(a + ((<usize>i * lda + p) << 2));
 }
 
-/** Fewer than MR rows, B not transposed: each C row += sum_p alpha*A[i,p] * B[p,:], streaming B rows. */
+/**
+ * Fewer than MR rows, B not transposed: C[i, :] += sum_p alpha * op(A)[i, p] * B[p, :]. Rows of B are streamed
+ * front to back four at a time (prefetch-friendly), with the C row held in L1 between groups.
+ */
 function smallRows(transA: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
-  const bStride = <usize>ldb << 2;
+  const rowB = <usize>ldb << 2;
+  const n4 = n & ~3;
   for (let i = 0; i < m; i++) {
     const cRow = c + ((<usize>i * ldc) << 2);
-    let j = 0;
-    for (; j + 16 <= n; j += 16) {
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      let t0 = f32x4.splat(0), t1 = f32x4.splat(0), t2 = f32x4.splat(0), t3 = f32x4.splat(0);
-      let pb = b + (<usize>j << 2);
-      let p = 0;
-      for (; p + 2 <= k; p += 2) {
-        const x = f32x4.splat(opA(transA, a, lda, i, p) * alpha);
-        s0 = madd(x, v128.load(pb), s0); s1 = madd(x, v128.load(pb, 16), s1);
-        s2 = madd(x, v128.load(pb, 32), s2); s3 = madd(x, v128.load(pb, 48), s3);
-        const pb2 = pb + bStride;
-        const y = f32x4.splat(opA(transA, a, lda, i, p + 1) * alpha);
-        t0 = madd(y, v128.load(pb2), t0); t1 = madd(y, v128.load(pb2, 16), t1);
-        t2 = madd(y, v128.load(pb2, 32), t2); t3 = madd(y, v128.load(pb2, 48), t3);
-        pb = pb2 + bStride;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const s0 = opA(transA, a, lda, i, p) * alpha;
+      const s1 = opA(transA, a, lda, i, p + 1) * alpha;
+      const s2 = opA(transA, a, lda, i, p + 2) * alpha;
+      const s3 = opA(transA, a, lda, i, p + 3) * alpha;
+      const x0 = f32x4.splat(s0), x1 = f32x4.splat(s1), x2 = f32x4.splat(s2), x3 = f32x4.splat(s3);
+      const b0 = b + <usize>p * rowB;
+      const b1 = b0 + rowB, b2 = b1 + rowB, b3 = b2 + rowB;
+      for (let j = 0; j < n4; j += 4) {
+        const off = <usize>j << 2;
+        let acc = v128.load(cRow + off);
+        acc = madd(x0, v128.load(b0 + off), acc);
+        acc = madd(x1, v128.load(b1 + off), acc);
+        acc = madd(x2, v128.load(b2 + off), acc);
+        acc = madd(x3, v128.load(b3 + off), acc);
+        v128.store(cRow + off, acc);
       }
-      if (p < k) {
-        const x = f32x4.splat(opA(transA, a, lda, i, p) * alpha);
-        s0 = madd(x, v128.load(pb), s0); s1 = madd(x, v128.load(pb, 16), s1);
-        s2 = madd(x, v128.load(pb, 32), s2); s3 = madd(x, v128.load(pb, 48), s3);
+      for (let j = n4; j < n; j++) {
+        const off = <usize>j << 2;
+        store<f32>(cRow + off, load<f32>(cRow + off) + s0 * load<f32>(b0 + off) + s1 * load<f32>(b1 + off) + s2 * load<f32>(b2 + off) + s3 * load<f32>(b3 + off));
       }
-      const pc = cRow + (<usize>j << 2);
-      v128.store(pc, f32x4.add(v128.load(pc), f32x4.add(s0, t0)));
-      v128.store(pc, f32x4.add(v128.load(pc, 16), f32x4.add(s1, t1)), 16);
-      v128.store(pc, f32x4.add(v128.load(pc, 32), f32x4.add(s2, t2)), 32);
-      v128.store(pc, f32x4.add(v128.load(pc, 48), f32x4.add(s3, t3)), 48);
     }
-    for (; j + 4 <= n; j += 4) {
-      let s = f32x4.splat(0);
-      let pb = b + (<usize>j << 2);
-      for (let p = 0; p < k; p++) {
-        s = madd(f32x4.splat(opA(transA, a, lda, i, p) * alpha), v128.load(pb), s);
-        pb += bStride;
+    for (; p < k; p++) {
+      const s0 = opA(transA, a, lda, i, p) * alpha;
+      const x0 = f32x4.splat(s0);
+      const b0 = b + <usize>p * rowB;
+      for (let j = 0; j < n4; j += 4) {
+        const off = <usize>j << 2;
+        v128.store(cRow + off, madd(x0, v128.load(b0 + off), v128.load(cRow + off)));
       }
-      const pc = cRow + (<usize>j << 2);
-      v128.store(pc, f32x4.add(v128.load(pc), s));
-    }
-    for (; j < n; j++) {
-      let s: f32 = 0;
-      for (let p = 0; p < k; p++) s += opA(transA, a, lda, i, p) * alpha * load<f32>(b + ((<usize>p * ldb + j) << 2));
-      const pc = cRow + (<usize>j << 2);
-      store<f32>(pc, load<f32>(pc) + s);
+      for (let j = n4; j < n; j++) {
+        const off = <usize>j << 2;
+        store<f32>(cRow + off, load<f32>(cRow + off) + s0 * load<f32>(b0 + off));
+      }
     }
   }
 }

@@ -1,0 +1,12 @@
+/** One benchmark measurement, as written to the --json file. Suites add their own fields. */
+export type BenchRecord =
+  | { readonly suite: "gemm"; readonly shape: string; readonly impl: GemmImpl; readonly gflops: number };
+
+export type GemmImpl = "gated-wasm" | "gated-wasm-relaxed" | "js-naive" | "tfjs-wasm";
+
+/** Formats rows of cells as a left-aligned text table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

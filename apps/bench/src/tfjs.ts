@@ -1,0 +1,18 @@
+// TensorFlow.js on its WebAssembly backend (XNNPACK, SIMD), one thread, as the reference in every suite.
+import * as tf from "@tensorflow/tfjs-core";
+import { setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+
+let ready: Promise<typeof tf> | undefined;
+
+/** Initialises tfjs-wasm once, single-threaded (Node has no tfjs-wasm threads anyway); resolves to tf. */
+export function tfjsWasm(): Promise<typeof tf> {
+  ready ??= (async () => {
+    setThreadsCount(1);
+    const ok = await tf.setBackend("wasm");
+    if (!ok || tf.getBackend() !== "wasm") throw new Error("tfjs-backend-wasm did not initialise");
+    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+    if (simd !== true) throw new Error("tfjs-backend-wasm runs without SIMD here: the comparison would be unfair to it");
+    return tf;
+  })();
+  return ready;
+}
