@@ -17,11 +17,13 @@ import { madd } from "./simd";
 
 const MR: i32 = 4;
 const NR: i32 = 8;
-const KC: i32 = 256;
+const KC: i32 = 384;
 const MC: i32 = 128;
+/** B panels packed together: rows of B are then read 32 floats at a time, which the prefetcher follows. */
+const JB: i32 = 8;
 
 const PACK_A_BYTES: usize = <usize>(MC * KC) << 2;
-const PACK_B_BYTES: usize = <usize>(KC * NR) << 2;
+const PACK_B_BYTES: usize = <usize>(KC * NR * JB) << 2;
 const TILE_BYTES: usize = <usize>(MR * NR) << 2;
 
 /** Scratch bytes that sgemm needs at `work`. */
@@ -120,30 +122,35 @@ function packAPanels(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32,
   }
 }
 
-/** Packs the kc x NR panel of op(B) at (pc, j) into dst [p][col], zero-padding columns past `cols`. */
-function packBPanel(transB: i32, b: usize, ldb: i32, pc: i32, j: i32, kc: i32, cols: i32, dst: usize): void {
+/**
+ * Packs the kc x cols block of op(B) at (pc, j), cols <= JB * NR, into NR-column panels [panel][p][col] at
+ * dst, zero-padding the last panel's missing columns.
+ */
+function packBPanels(transB: i32, b: usize, ldb: i32, pc: i32, j: i32, kc: i32, cols: i32, dst: usize): void {
+  const panelBytes = <usize>(kc * NR) << 2;
   if (!transB) {
-    // op(B)[p, j] = B[p * ldb + j]: 8 contiguous floats per p.
+    // op(B)[p, j] = B[p * ldb + j]: a contiguous run of `cols` floats per p.
+    const full = cols / NR;
+    const rest = cols % NR;
     let src = b + ((<usize>pc * ldb + j) << 2);
     const rowBytes = <usize>ldb << 2;
-    if (cols == NR) {
-      for (let p = 0; p < kc; p++) {
-        const out = dst + (<usize>p << 5);
-        v128.store(out, v128.load(src));
-        v128.store(out, v128.load(src, 16), 16);
-        src += rowBytes;
+    for (let p = 0; p < kc; p++) {
+      let out = dst + (<usize>p << 5);
+      let from = src;
+      for (let q = 0; q < full; q++) {
+        v128.store(out, v128.load(from));
+        v128.store(out, v128.load(from, 16), 16);
+        out += panelBytes;
+        from += 32;
       }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        const out = dst + (<usize>p << 5);
-        for (let col = 0; col < NR; col++) store<f32>(out + (<usize>col << 2), col < cols ? load<f32>(src + (<usize>col << 2)) : 0);
-        src += rowBytes;
-      }
+      if (rest) for (let col = 0; col < NR; col++) store<f32>(out + (<usize>col << 2), col < rest ? load<f32>(from + (<usize>col << 2)) : 0);
+      src += rowBytes;
     }
   } else {
     // op(B)[p, j] = B[j * ldb + p]: one contiguous run of kc floats per column, scattered with stride NR.
-    for (let col = 0; col < NR; col++) {
-      const out = dst + (<usize>col << 2);
+    const padded = (cols + NR - 1) / NR * NR;
+    for (let col = 0; col < padded; col++) {
+      const out = dst + <usize>(col / NR) * panelBytes + (<usize>(col % NR) << 2);
       if (col < cols) {
         const src = b + ((<usize>(j + col) * ldb + pc) << 2);
         for (let p = 0; p < kc; p++) store<f32>(out + (<usize>p << 5), load<f32>(src + (<usize>p << 2)));
@@ -154,11 +161,13 @@ function packBPanel(transB: i32, b: usize, ldb: i32, pc: i32, j: i32, kc: i32, c
   }
 }
 
-function macroKernel(transB: i32, mc: i32, n: i32, kc: i32, packA: usize, b: usize, ldb: i32, pc: i32, bPanel: usize, c: usize, ldc: i32, tile: usize): void {
+function macroKernel(transB: i32, mc: i32, n: i32, kc: i32, packA: usize, b: usize, ldb: i32, pc: i32, packB: usize, c: usize, ldc: i32, tile: usize): void {
   const ldcBytes = <usize>ldc << 2;
   for (let jr = 0; jr < n; jr += NR) {
     const cols = min(NR, n - jr);
-    packBPanel(transB, b, ldb, pc, jr, kc, cols, bPanel);
+    const q = (jr / NR) % JB;
+    if (q == 0) packBPanels(transB, b, ldb, pc, jr, kc, min(NR * JB, n - jr), packB);
+    const bPanel = packB + ((<usize>(q * kc * NR)) << 2);
     for (let ir = 0; ir < mc; ir += MR) {
       const rows = min(MR, mc - ir);
       const aPanel = packA + ((<usize>ir * kc) << 2);
