@@ -31,15 +31,16 @@ function error(got: Float32Array, want: Float32Array, k: number): number {
 export interface GemmOptions {
   readonly seconds: number;
   readonly log: (line: string) => void;
+  readonly shapes?: readonly (readonly [number, number, number])[];
 }
 
-export async function runGemm({ seconds, log }: GemmOptions): Promise<BenchRecord[]> {
+export async function runGemm({ seconds, log, shapes = GEMM_SHAPES }: GemmOptions): Promise<BenchRecord[]> {
   const tf = await tfjsWasm();
   const records: BenchRecord[] = [];
   const impls: GemmImpl[] = ["gated-wasm", ...(wasmRelaxedSimd ? (["gated-wasm-relaxed"] as const) : []), "js-naive", "tfjs-wasm"];
   log(`gemm: C = A B, float32, one thread; ${seconds}s per case; relaxed SIMD ${wasmRelaxedSimd ? "available" : "not available (run with node --experimental-wasm-relaxed-simd)"}`);
   const rows: string[][] = [];
-  for (const [m, k, n] of GEMM_SHAPES) {
+  for (const [m, k, n] of shapes) {
     const shape = `${m}x${k}x${n}`;
     const flops = 2 * m * n * k;
     const a = random(m * k, m + k);

@@ -9,22 +9,32 @@ import type { BenchRecord } from "./records.js";
 const SUITES = { gemm: runGemm } as const;
 type Suite = keyof typeof SUITES;
 
-const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S]
-  SUITE       one of: ${Object.keys(SUITES).join(", ")} (default: all)
-  --json FILE also write every record to FILE as a JSON array
-  --quick     shorter timing (0.15 s per case), as used by pnpm start
-  --seconds S seconds of timing per case (default 1)`;
+const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S] [--shapes MxKxN,...]
+  SUITE         one of: ${Object.keys(SUITES).join(", ")} (default: all)
+  --json FILE   also write every record to FILE as a JSON array
+  --quick       shorter timing (0.15 s per case), as used by pnpm start
+  --seconds S   seconds of timing per case (default 1)
+  --shapes LIST gemm shapes to run instead of the standard set, e.g. 64x64x64,1x320x1024`;
 
 interface Args {
   suites: Suite[];
   json?: string;
   seconds: number;
+  shapes?: [number, number, number][];
+}
+
+function parseShapes(list: string | undefined): [number, number, number][] | undefined {
+  if (list === undefined) return undefined;
+  const shapes = list.split(",").map((s) => s.split("x").map(Number));
+  const ok = shapes.every((d) => d.length === 3 && d.every((v) => Number.isInteger(v) && v > 0));
+  return ok ? (shapes as [number, number, number][]) : undefined;
 }
 
 function parse(argv: readonly string[]): Args | string {
   const suites: Suite[] = [];
   let json: string | undefined;
   let seconds = 1;
+  let shapes: [number, number, number][] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === "--help" || a === "-h") return USAGE;
@@ -35,10 +45,18 @@ function parse(argv: readonly string[]): Args | string {
     else if (a === "--seconds") {
       seconds = Number(argv[++i]);
       if (!(seconds > 0)) return `--seconds needs a positive number\n${USAGE}`;
+    } else if (a === "--shapes") {
+      shapes = parseShapes(argv[++i]);
+      if (shapes === undefined) return `--shapes needs a list like 64x64x64,1x320x1024 (positive integers M x K x N)\n${USAGE}`;
     } else if (a in SUITES) suites.push(a as Suite);
     else return `unknown argument '${a}'\n${USAGE}`;
   }
-  return { suites: suites.length > 0 ? suites : (Object.keys(SUITES) as Suite[]), seconds, ...(json === undefined ? {} : { json }) };
+  return {
+    suites: suites.length > 0 ? suites : (Object.keys(SUITES) as Suite[]),
+    seconds,
+    ...(json === undefined ? {} : { json }),
+    ...(shapes === undefined ? {} : { shapes }),
+  };
 }
 
 async function main(): Promise<number> {
@@ -49,7 +67,8 @@ async function main(): Promise<number> {
     return help ? 0 : 2;
   }
   const records: BenchRecord[] = [];
-  for (const suite of args.suites) records.push(...(await SUITES[suite]({ seconds: args.seconds, log: (l) => console.log(l) })));
+  const options = { seconds: args.seconds, log: (l: string) => console.log(l), ...(args.shapes ? { shapes: args.shapes } : {}) };
+  for (const suite of args.suites) records.push(...(await SUITES[suite](options)));
   if (args.json !== undefined) {
     // Relative paths are relative to where the user ran pnpm (INIT_CWD), not to this package.
     const file = resolve(process.env.INIT_CWD ?? process.cwd(), args.json);

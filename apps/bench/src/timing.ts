@@ -6,9 +6,18 @@ export interface TimingOptions {
   readonly seconds: number;
 }
 
+/**
+ * Seconds of warm-up before any timing. V8 first runs WebAssembly with its baseline compiler (Liftoff) and
+ * tiers hot functions up to TurboFan in the background; a large module such as tfjs-wasm's needs a few hundred
+ * milliseconds of calls before its hot code is optimised, and timing it earlier would halve its speed.
+ */
+const WARMUP_SECONDS = 0.2;
+
 /** Median seconds per call of `fn`. */
 export function timeCall(fn: () => void, { seconds }: TimingOptions): number {
-  // Warm up (JIT tiers, caches) and size batches to about 1/20 of the budget.
+  const warmEnd = performance.now() + WARMUP_SECONDS * 1000;
+  while (performance.now() < warmEnd) fn();
+  // Size batches to about 1/20 of the budget.
   let calls = 1;
   for (;;) {
     const t0 = performance.now();

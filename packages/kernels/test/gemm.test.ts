@@ -195,3 +195,10 @@ describe("sgemm: IEEE special values", () => {
     }
   });
 });
+
+describe("sgemm: the streaming paths for fewer than 4 rows", () => {
+  it("handle K longer than one scratch chunk (B transposed) and K not a multiple of 4", () => {
+    expectTwins({ transA: false, transB: true, m: 2, n: 5, k: 50_003, alpha: 1, beta: 0.5, pad: [1, 2, 3], ldPad: [0, 3, 1], seed: 5 });
+    expectTwins({ transA: true, transB: false, m: 3, n: 37, k: 1_003, alpha: -2, beta: 1, pad: [0, 0, 0], ldPad: [2, 0, 0], seed: 6 });
+  });
+});
