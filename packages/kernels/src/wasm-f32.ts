@@ -17,7 +17,7 @@ const reclaim = new FinalizationRegistry<Block>((b) => b.heap.release(b.ptr, b.b
  * dead). `view()` gives a Float32Array that is valid only until the next allocation.
  *
  * @example
- * const x = allocF32(4); x.write([1, 2, 3, 4]); kernels.relu(x, x, 4); x.read(); // Float32Array [1, 2, 3, 4]
+ * const x = allocF32(4); x.write([1, -2, 3, -4]); kernels.relu(x, x, 4); x.read(); // Float32Array [1, 0, 3, 0]
  * @since 0.1.0
  */
 export class WasmF32 {
