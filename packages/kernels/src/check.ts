@@ -106,7 +106,7 @@ function matrix(kernel: string, out: unknown, outExtent: (r: number, c: number) 
 }
 
 /** Elements spanned by a row-major [rows, cols] matrix with row stride ld (0 when empty). */
-function span(rows: number, cols: number, ld: number): number {
+export function span(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
 }
 

@@ -1,12 +1,11 @@
 // The WebAssembly kernels behind the KernelOps interface (unchecked: `checked` validates first).
+import { span } from "./check.js";
 import { gemmWorkPtr, type RawKernels } from "./instance.js";
 import { type Arg, withPointers } from "./marshal.js";
 import type { F32, KernelOps } from "./types.js";
 
 const arg = (x: F32, extent: number, mode: Arg["mode"], offset = 0): Arg => ({ x, offset, extent, mode });
 
-/** Elements spanned by a row-major [rows, cols] block with row stride ld. */
-const span = (rows: number, cols: number, ld: number): number => (rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols);
 
 /** Adapts one build's raw exports to KernelOps. */
 export function wasmOps(raw: RawKernels): KernelOps {
