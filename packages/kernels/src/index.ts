@@ -37,11 +37,14 @@ export const js: Kernels = checked("js", jsOps);
 /** The fastest kernels this engine runs. */
 export const kernels: Kernels = wasmRelaxedSimd ?? wasmSimd;
 
-/** A float32 buffer of `length` elements in WebAssembly memory, zero-filled; reclaimed when unreachable. */
-export function allocF32(length: number): WasmF32 {
+/**
+ * A float32 buffer of `length` elements in WebAssembly memory, reclaimed when unreachable. Zero-filled unless
+ * `zero` is false (for a buffer the caller overwrites whole: its contents are then unspecified).
+ */
+export function allocF32(length: number, zero = true): WasmF32 {
   if (!Number.isInteger(length) || length < 0) throw new RangeError(`allocF32: length must be a non-negative integer, got ${length}`);
   const buf = new WasmF32(heap, length);
-  buf.view().fill(0);
+  if (zero) buf.view().fill(0);
   return buf;
 }
 

@@ -1,0 +1,102 @@
+// GatedError: every way a call into gated can be wrong, as a tagged value whose message says what was expected,
+// what was given, and where.
+import * as E from "fp-ts/lib/Either.js";
+
+/** Shapes that do not fit together (broadcasting, matmul, concat, ...). */
+export interface ShapeMismatch {
+  readonly _tag: "ShapeMismatch";
+  readonly op: string;
+  readonly expected: string;
+  readonly got: string;
+  readonly message: string;
+}
+
+/** Tensors of different dtypes used together. */
+export interface DtypeMismatch {
+  readonly _tag: "DtypeMismatch";
+  readonly op: string;
+  readonly message: string;
+}
+
+/** An argument that is not valid whatever the shapes: a negative size, an axis out of range, NaN data, ... */
+export interface InvalidArgument {
+  readonly _tag: "InvalidArgument";
+  readonly op: string;
+  readonly argument: string;
+  readonly message: string;
+}
+
+/** A function given to a transform that broke its contract (returned a non-scalar to grad, ...). */
+export interface InvalidFunction {
+  readonly _tag: "InvalidFunction";
+  readonly op: string;
+  readonly message: string;
+}
+
+/** @since 0.1.0 */
+export type GatedError = ShapeMismatch | DtypeMismatch | InvalidArgument | InvalidFunction;
+
+export const shapeMismatch = (op: string, expected: string, got: string): ShapeMismatch => ({
+  _tag: "ShapeMismatch",
+  op,
+  expected,
+  got,
+  message: `${op}: expected ${expected}, got ${got}`,
+});
+
+export const dtypeMismatch = (op: string, got: string): DtypeMismatch => ({
+  _tag: "DtypeMismatch",
+  op,
+  message: `${op}: all tensors must have the same dtype, got ${got}; convert with astype(t, "float32" | "float64")`,
+});
+
+export const invalidArgument = (op: string, argument: string, reason: string): InvalidArgument => ({
+  _tag: "InvalidArgument",
+  op,
+  argument,
+  message: `${op}: argument '${argument}' ${reason}`,
+});
+
+export const invalidFunction = (op: string, reason: string): InvalidFunction => ({
+  _tag: "InvalidFunction",
+  op,
+  message: `${op}: ${reason}`,
+});
+
+/**
+ * The exception that tensor operations throw, carrying a GatedError. Operations throw (so that model code reads
+ * like math); `attempt` turns any computation back into an Either at a boundary.
+ */
+export class GatedException extends Error {
+  constructor(readonly error: GatedError) {
+    super(error.message);
+    this.name = `GatedException(${error._tag})`;
+  }
+}
+
+/** Throws `error` as a GatedException. */
+export function raise(error: GatedError): never {
+  throw new GatedException(error);
+}
+
+/** Unwraps a Right or throws its Left as a GatedException. */
+export function orThrow<A>(e: E.Either<GatedError, A>): A {
+  if (E.isLeft(e)) raise(e.left);
+  return e.right;
+}
+
+/**
+ * Runs `f` and returns its result as Right, or the GatedError it raised as Left. Other exceptions propagate.
+ *
+ * @example
+ * attempt(() => add(ones([2]), ones([3]))); // Left({ _tag: "ShapeMismatch", ... })
+ * @since 0.1.0
+ */
+export function attempt<A>(f: () => A): E.Either<GatedError, A> {
+  try {
+    return E.right(f());
+  } catch (e) {
+    if (e instanceof GatedException) return E.left(e.error);
+    throw e;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * @gated/autograd: a pure functional autograd. Immutable tensors (float32 on WebAssembly kernels, float64 for
+ * checking), a closed set of primitives with VJP rules, and function transforms (vjp, grad, valueAndGrad, scan,
+ * customVjp) over parameter trees. No global tape, no zeroGrad, no dispose.
+ *
+ * @example
+ * import { valueAndGrad, sum, mul, tensorOrThrow } from "@gated/autograd";
+ * const [loss, g] = valueAndGrad((w: Tensor) => sum(mul(w, w)))(tensorOrThrow([1, 2, 3]));
+ * // loss = 14, g = [2, 4, 6]
+ * @since 0.1.0
+ */
+export { crossEntropy, logSoftmax, logsumexp, type Reduction, softmax } from "./composite.js";
+export { customVjp } from "./custom-vjp.js";
+export * from "./errors.js";
+export { checkVjp, type GradcheckOptions, type GradcheckReport, gradcheck, isOk, type VjpCheck, type WorstElement } from "./gradcheck.js";
+export * from "./ops.js";
+export { type PrimitiveName, primitives } from "./primitives/index.js";
+export { index0, scan, type ScanOptions } from "./scan.js";
+export { broadcastShapes, type Shape, sizeOf } from "./shape.js";
+export type { DType } from "./storage.js";
+export { empty, full, ones, scalar, Tensor, tensor, tensorOrThrow, zeros } from "./tensor.js";
+export { grad, type TransformOptions, valueAndGrad, vjp } from "./transforms.js";
+export { leaves, type MapTree, mapTree, replaceLeaves, type Tree } from "./tree.js";
