@@ -1,5 +1,6 @@
 // A primitive: a forward computation and its vector-Jacobian product (VJP). `apply` runs one, and when an input
 // belongs to an active trace, records a node so that vjp can run the VJP rules backwards.
+import { inScope, withScope } from "./storage.js";
 import { detach, type Node, type NodeRef, Tensor, type Trace } from "./tensor.js";
 
 /**
@@ -31,8 +32,12 @@ export function parentsIn(trace: Trace, inputs: readonly Tensor[]): (NodeRef | u
   return inputs.map((t) => (t.ref && t.ref.node.trace === trace ? t.ref : undefined));
 }
 
-/** Applies a primitive: computes, and records a node when an input is traced. */
+/**
+ * Applies a primitive: computes (in an allocation scope of its own when called outside any transform, so that
+ * its result ends in host memory), and records a node when an input is traced.
+ */
 export function apply<P, I extends readonly Tensor[]>(prim: Primitive<P, I>, inputs: I, params: P): Tensor {
+  if (!inScope()) return withScope(() => apply(prim, inputs, params), (out) => [out.storage]);
   const trace = activeTrace(inputs);
   if (trace === undefined) return prim.forward(inputs, params);
   const plain = inputs.map(detach) as unknown as I;

@@ -1,28 +1,51 @@
-// Where a tensor's numbers live: float32 in WebAssembly memory (a WasmF32, so kernels run in place), float64 in
-// a JS Float64Array (the reference dtype for gradient checks).
+// Where a tensor's numbers live, and when WebAssembly memory is used and returned.
 //
-// Reclaiming: a WasmF32 returns its memory when it is garbage-collected, but a synchronous training loop never
-// gives the finaliser a chance to run. So the transforms (vjp, grad, valueAndGrad) run their function inside an
-// allocation scope: every float32 storage allocated in the scope is recorded, and when the scope ends, each one
-// that the results do not use is freed at once. Scopes nest: what an inner scope keeps passes to the outer one.
-// Users never see any of this.
+// float64 numbers live in a Float64Array (the reference dtype for gradient checks). float32 numbers live either
+// in WebAssembly memory (a WasmF32: kernels run on it in place) or in an ordinary Float32Array ("host").
+//
+// The rule that keeps memory deterministic with no dispose and no finaliser: WebAssembly memory is used only
+// inside an allocation scope. Transforms (valueAndGrad, vjp, ...) run their whole computation in one scope, and
+// an operation called outside any transform runs in a scope of its own. In a scope:
+// - new float32 storage is allocated in WebAssembly memory and recorded;
+// - a host storage that a kernel needs is mirrored into WebAssembly memory once (cached for the scope).
+// When the scope ends, every recorded block is freed, except the storages the results use: an enclosing scope
+// takes those over, and at the outermost level they move to host memory, where the JS garbage collector owns
+// them like any other array. So WebAssembly memory holds only the working set of the running computation.
 import { allocF32, type WasmF32 } from "@gated/kernels";
 
 export type DType = "float32" | "float64";
 
+interface Scope {
+  readonly owned: Set<Storage>;
+  readonly mirrors: Storage[];
+  active: boolean;
+}
+
+const scopes: Scope[] = [];
+
+const current = (): Scope | undefined => scopes[scopes.length - 1];
+
 export class Storage {
+  private host: Float32Array | Float64Array | undefined;
+  private buf: WasmF32 | undefined;
+  private mirror: WasmF32 | undefined;
+  private mirrorScope: Scope | undefined;
+
   private constructor(
     readonly dtype: DType,
     readonly length: number,
-    private readonly f32: WasmF32 | undefined,
-    private readonly f64: Float64Array | undefined,
   ) {}
 
-  /** New storage of `length` elements; zero-filled only when `zero` (float64 always is). */
-  static alloc(dtype: DType, length: number, zero = false): Storage {
-    if (dtype === "float64") return new Storage(dtype, length, undefined, new Float64Array(length));
-    const s = new Storage(dtype, length, allocF32(length, zero), undefined);
-    scopes[scopes.length - 1]?.add(s);
+  /** New storage of `length` elements, contents unspecified (float64 and host float32 start at zero). */
+  static alloc(dtype: DType, length: number): Storage {
+    const s = new Storage(dtype, length);
+    const scope = current();
+    if (dtype === "float64") s.host = new Float64Array(length);
+    else if (scope === undefined) s.host = new Float32Array(length);
+    else {
+      s.buf = allocF32(length, false);
+      scope.owned.add(s);
+    }
     return s;
   }
 
@@ -34,52 +57,90 @@ export class Storage {
   }
 
   /**
-   * The numbers. For float32 this is a view of WebAssembly memory that is valid only until the next float32
-   * allocation (memory may grow): allocate outputs first, then take views.
+   * The numbers. For float32 in WebAssembly memory this view is valid only until the next float32 allocation
+   * (memory may grow): allocate outputs first, then take views.
    */
   view(): Float32Array | Float64Array {
-    return this.f64 ?? (this.f32 as WasmF32).view();
+    return this.host ?? this.live().view();
   }
 
-  /** The WebAssembly buffer (float32 only). */
+  private live(): WasmF32 {
+    if (this.buf === undefined) {
+      throw new Error(
+        "this tensor was an intermediate value of a transform (valueAndGrad, vjp, ...) that has returned, and its memory was reclaimed: return it from the function (e.g. as aux) to keep it",
+      );
+    }
+    return this.buf;
+  }
+
+  /** The numbers in WebAssembly memory, for a kernel (float32 only; inside a scope). */
   wasm(): WasmF32 {
-    return this.f32 as WasmF32;
+    if (this.buf !== undefined) return this.buf;
+    const scope = current();
+    if (scope === undefined) throw new Error("internal: a kernel ran outside an allocation scope");
+    if (this.mirror === undefined || this.mirrorScope?.active !== true) {
+      this.mirror = allocF32(this.length, false);
+      this.mirror.write(this.host as Float32Array);
+      this.mirrorScope = scope;
+      scope.mirrors.push(this);
+    }
+    return this.mirror;
   }
 
   /** A copy of the numbers in ordinary JS memory. */
   read(): Float32Array | Float64Array {
-    return this.f64 ? this.f64.slice() : (this.f32 as WasmF32).read();
+    return this.host ? this.host.slice() : this.live().read();
   }
 
-  /** Frees float32 memory now (library use only: the storage must be dead). */
-  free(): void {
-    this.f32?.free();
+  /** Moves WebAssembly-resident numbers to host memory. */
+  private toHost(): void {
+    if (this.buf === undefined) return;
+    this.host = this.buf.read();
+    this.buf.free();
+    this.buf = undefined;
+  }
+
+  private dropMirror(): void {
+    this.mirror?.free();
+    this.mirror = undefined;
+    this.mirrorScope = undefined;
+  }
+
+  /** Ends a scope: frees what it owns but `kept`, hands kept storage to the parent (or to host memory). */
+  static endScope(scope: Scope, kept: ReadonlySet<Storage>): void {
+    scope.active = false;
+    for (const s of scope.mirrors) if (s.mirrorScope === scope) s.dropMirror();
+    const parent = current();
+    for (const s of scope.owned) {
+      if (!kept.has(s)) {
+        s.buf?.free();
+        s.buf = undefined;
+      } else if (parent !== undefined) parent.owned.add(s);
+      else s.toHost();
+    }
   }
 }
 
-const scopes: Set<Storage>[] = [];
+/** True inside an allocation scope (a transform, or an operation's own scope). */
+export const inScope = (): boolean => scopes.length > 0;
 
 /**
- * Runs `f` in an allocation scope; when it returns, frees every float32 storage allocated inside that `keep`
- * does not list (those pass to the enclosing scope). If `f` throws, everything allocated inside is freed.
+ * Runs `f` in an allocation scope. When it returns, everything allocated inside is freed except the storages
+ * `keep` lists, which pass to the enclosing scope (or, at the outermost level, to host memory). If `f` throws,
+ * everything allocated inside is freed.
  */
 export function withScope<A>(f: () => A, keep: (result: A) => Iterable<Storage>): A {
-  const scope = new Set<Storage>();
+  const scope: Scope = { owned: new Set(), mirrors: [], active: true };
   scopes.push(scope);
   let result: A;
   try {
     result = f();
   } catch (e) {
     scopes.pop();
-    for (const s of scope) s.free();
+    Storage.endScope(scope, new Set());
     throw e;
   }
   scopes.pop();
-  const kept = new Set(keep(result));
-  const parent = scopes[scopes.length - 1];
-  for (const s of scope) {
-    if (kept.has(s)) parent?.add(s);
-    else s.free();
-  }
+  Storage.endScope(scope, new Set(keep(result)));
   return result;
 }

@@ -158,7 +158,12 @@ export function vjp<Args extends readonly unknown[], R>(f: (...args: Args) => R,
   }
   const outs = leaves(out).tensors;
   const value = replaceLeaves(out, outs.map((t) => new Tensor(t.storage, t.shape)));
-  const pullback = (cotangent: MapTree<R, Tensor>): MapTree<Args, Tensor> => {
+  const pullback = (cotangent: MapTree<R, Tensor>): MapTree<Args, Tensor> =>
+    withScope(
+      () => pull(cotangent),
+      (grads) => storagesOf(grads),
+    );
+  const pull = (cotangent: MapTree<R, Tensor>): MapTree<Args, Tensor> => {
     const cts = leaves(cotangent).tensors;
     if (cts.length !== outs.length) raise(invalidArgument("vjp", "cotangent", `must have the structure of f's output (${outs.length} tensors), got ${cts.length}`));
     const seeds: (readonly [NodeRef, Tensor])[] = [];

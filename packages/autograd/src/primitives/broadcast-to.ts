@@ -1,4 +1,4 @@
-import { invalidArgument, raise } from "../errors.js";
+import { raise, shapeMismatch } from "../errors.js";
 import { binaryLoop } from "../impl/loops.js";
 import type { One, Primitive } from "../primitive.js";
 import { broadcastShapes, broadcastStrides, sameShape, showShape } from "../shape.js";
@@ -10,7 +10,7 @@ export const broadcastTo: Primitive<{ readonly shape: readonly number[] }, One> 
   name: "broadcastTo",
   forward: ([x], { shape }) => {
     if (!sameShape(broadcastShapes("broadcastTo", x.shape, shape), shape)) {
-      raise(invalidArgument("broadcastTo", "shape", `${showShape(shape)} is not a broadcast of ${showShape(x.shape)}`));
+      raise(shapeMismatch("broadcastTo", `a shape that ${showShape(x.shape)} broadcasts to`, showShape(shape)));
     }
     const out = empty(shape, x.dtype);
     const src = x.storage.view();
