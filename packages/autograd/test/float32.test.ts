@@ -57,7 +57,7 @@ describe("float32 (WebAssembly) against float64", () => {
         expectClose(v32, v64, "loss");
         const a = ag.leaves(g32).tensors;
         const b = ag.leaves(g64).tensors;
-        a.forEach((t, k) => expectClose(t, b[k] as Tensor, `gradient ${ag.leaves(g32).paths[k]}`));
+        for (const [k, t] of a.entries()) expectClose(t, b[k] as Tensor, `gradient ${ag.leaves(g32).paths[k]}`);
       }),
       { numRuns: 40 },
     );
@@ -72,7 +72,7 @@ describe("float32 (WebAssembly) against float64", () => {
         const [v32, g32] = ag.valueAndGrad(f, { argnums: [0, 1] })(ag.astype(x, "float32"), ag.astype(b, "float32"));
         const [v64, g64] = ag.valueAndGrad(f, { argnums: [0, 1] })(x, b);
         expectClose(v32, v64, "value");
-        g32.forEach((t, k) => expectClose(t, g64[k] as Tensor, `gradient ${k}`));
+        for (const [k, t] of g32.entries()) expectClose(t, g64[k] as Tensor, `gradient ${k}`);
       }),
       { numRuns: 40 },
     );

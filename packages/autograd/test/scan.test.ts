@@ -44,7 +44,7 @@ describe("scan", () => {
         expect(a.length).toBe(4);
         a.forEach((t, i) => {
           const u = (b[i] as Tensor).toArray();
-          t.toArray().forEach((v, j) => expect(v).toBeCloseTo(u[j] as number, 12));
+          for (const [j, v] of t.toArray().entries()) expect(v).toBeCloseTo(u[j] as number, 12);
         });
       }),
       { numRuns: 60 },

@@ -2,7 +2,7 @@
 // differences in float64.
 import fc from "fast-check";
 import { expect } from "vitest";
-import { checkVjp, type DType, Tensor, tensorOrThrow } from "../src/index.js";
+import { checkVjp, type DType, type Tensor, tensorOrThrow } from "../src/index.js";
 
 /** Deterministic values in [lo, hi) (mulberry32). */
 export function randomValues(n: number, seed: number, lo = -1, hi = 1): number[] {

@@ -15,7 +15,7 @@ describe("documented examples", () => {
     const x = wasmF32From([-1, 0.5, 2]);
     kernels.tanh(x, x, 3);
     const got = x.read();
-    [-1, 0.5, 2].forEach((v, i) => expect(got[i]).toBeCloseTo(Math.tanh(v), 6));
+    for (const [i, v] of [-1, 0.5, 2].entries()) expect(got[i]).toBeCloseTo(Math.tanh(v), 6);
   });
 
   it("relu in place on an allocF32 buffer", () => {
