@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // pnpm bench [SUITE...] [--json FILE] [--quick]: runs benchmark suites side by side and prints tables; with
-// --json, also writes every record as one JSON array (atomically). Suites: gemm.
+// --json, also writes every record as one JSON array (atomically). Suites: gemm, autograd.
 import { rename, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { runAutograd } from "./autograd.js";
 import { runGemm } from "./gemm.js";
 import type { BenchRecord } from "./records.js";
 
-const SUITES = { gemm: runGemm } as const;
+const SUITES = { gemm: runGemm, autograd: runAutograd } as const;
 type Suite = keyof typeof SUITES;
 
 const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S] [--shapes MxKxN,...]

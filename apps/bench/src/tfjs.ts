@@ -1,5 +1,7 @@
 // TensorFlow.js on its WebAssembly backend (XNNPACK, SIMD), one thread, as the reference in every suite.
 import * as tf from "@tensorflow/tfjs-core";
+// tfjs-core's Node bundle registers no gradient rules; the @tensorflow/tfjs bundle registers them on import.
+import "@tensorflow/tfjs";
 import { setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 
 let ready: Promise<typeof tf> | undefined;

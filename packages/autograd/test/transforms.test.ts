@@ -34,7 +34,7 @@ describe("transforms", () => {
   it("argnums picks arguments; hasAux returns aux untouched; unused inputs get zero gradients", () => {
     const a = rand([3], 1);
     const b = rand([3], 2);
-    const f = (a: Tensor, b: Tensor, unused: Tensor) => [ag.sum(ag.mul(a, b)), { note: "aux", prod: ag.mul(a, b) }] as const;
+    const f = (a: Tensor, b: Tensor, _unused: Tensor) => [ag.sum(ag.mul(a, b)), { note: "aux", prod: ag.mul(a, b) }] as const;
     const [v, [ga, gb, gu], aux] = ag.valueAndGrad(f, { argnums: [0, 1, 2], hasAux: true })(a, b, rand([2], 3));
     expect(v.item()).toBeCloseTo(arr(a).reduce((s, x, i) => s + x * (arr(b)[i] as number), 0), 12);
     expect(arr(ga as Tensor)).toEqual(arr(b));
