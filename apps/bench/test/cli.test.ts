@@ -30,6 +30,21 @@ describe("pnpm bench", () => {
     }
   });
 
+  it("autograd --json FILE writes {suite, case, impl, ms} for gated and tfjs-wasm on each case", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gated-bench-"));
+    const file = join(dir, "out.json");
+    execFileSync(process.execPath, ["--experimental-wasm-relaxed-simd", main, "autograd", "--seconds", "0.02", "--json", file], { encoding: "utf8" });
+    const records = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>[];
+    expect(records).toHaveLength(4);
+    for (const r of records) {
+      expect(Object.keys(r).sort()).toEqual(["case", "impl", "ms", "suite"]);
+      expect(r.suite).toBe("autograd");
+      expect(["gated", "tfjs-wasm"]).toContain(r.impl);
+      expect(typeof r.ms === "number" && r.ms > 0).toBe(true);
+    }
+    expect(new Set(records.map((r) => r.case)).size).toBe(2);
+  });
+
   it("rejects an unknown suite or flag with the usage and exit code 2", () => {
     const r = spawnSync(process.execPath, [main, "nosuch"], { encoding: "utf8" });
     expect(r.status).toBe(2);
