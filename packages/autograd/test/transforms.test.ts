@@ -115,4 +115,16 @@ describe("transforms", () => {
     expect(arr(running)).toEqual([1, 2, 4, 6]);
     expect(E.isLeft(ag.attempt(() => ag.add(ag.ones([2]), ag.ones([3]))))).toBe(true);
   });
+
+  it("the README example runs", () => {
+    const params = { w: ag.tensorOrThrow([[0.1, -0.2], [0.3, 0.4]]), b: ag.tensorOrThrow([0, 0]) };
+    const x = ag.tensorOrThrow([[1, 2], [3, 4]]);
+    const loss = (p: typeof params, x: Tensor) => ag.crossEntropy(ag.tanh(ag.add(ag.matmul(x, p.w), p.b)), [0, 1]);
+    const [value, grads] = ag.valueAndGrad(loss)(params, x);
+    expect(value.item()).toBeCloseTo(loss(params, x).item(), 6);
+    expect(grads.w.shape).toEqual([2, 2]);
+    expect(grads.b.shape).toEqual([2]);
+    const bad = ag.attempt(() => ag.matmul(x, ag.tensorOrThrow([1, 2, 3], [3, 1])));
+    expect(E.isLeft(bad) && bad.left._tag === "ShapeMismatch" && bad.left.message.startsWith("matmul: expected inner sizes to agree")).toBe(true);
+  });
 });
