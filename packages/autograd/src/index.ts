@@ -18,6 +18,6 @@ export { type PrimitiveName, primitives } from "./primitives/index.js";
 export { index0, scan, type ScanOptions } from "./scan.js";
 export { broadcastShapes, type Shape, sizeOf } from "./shape.js";
 export type { DType } from "./storage.js";
-export { empty, full, ones, scalar, Tensor, tensor, tensorOrThrow, zeros } from "./tensor.js";
+export { empty, full, ones, scalar, Tensor, tensor, tensorFromArray, tensorOrThrow, zeros } from "./tensor.js";
 export { grad, type TransformOptions, valueAndGrad, vjp } from "./transforms.js";
 export { leaves, type MapTree, mapTree, replaceLeaves, type Tree } from "./tree.js";

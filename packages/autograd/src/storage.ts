@@ -49,6 +49,13 @@ export class Storage {
     return s;
   }
 
+  /** Host storage over `array` itself (no copy). */
+  static adopt(array: Float32Array | Float64Array): Storage {
+    const s = new Storage(array instanceof Float64Array ? "float64" : "float32", array.length);
+    s.host = array;
+    return s;
+  }
+
   /** Storage holding a copy of `values`. */
   static from(dtype: DType, values: ArrayLike<number>): Storage {
     const s = Storage.alloc(dtype, values.length);

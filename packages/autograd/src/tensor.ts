@@ -127,6 +127,17 @@ export function tensorOrThrow(data: unknown, shape?: readonly number[], dtype: D
   return new Tensor(Storage.from(dtype, flat.values), [...finalShape]);
 }
 
+/**
+ * A tensor over an existing array (float32 for a Float32Array, float64 for a Float64Array), without a copy: the
+ * tensor takes the array over, so the caller must not modify it afterwards. For library code that builds
+ * results in plain loops (optimisers, loaders).
+ */
+export function tensorFromArray(data: Float32Array | Float64Array, shape: readonly number[]): Tensor {
+  checkShape("tensorFromArray", shape);
+  if (sizeOf(shape) !== data.length) raise(shapeMismatch("tensorFromArray", `${sizeOf(shape)} values for shape ${showShape(shape)}`, `${data.length} values`));
+  return new Tensor(Storage.adopt(data), [...shape]);
+}
+
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, dtype: DType = "float32"): Tensor {
   checkShape("full", shape);

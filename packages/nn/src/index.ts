@@ -1,0 +1,13 @@
+/**
+ * @gated/nn: the lecture's networks as pure functions. Cells (rnnCell, lstmCell, gruCell), layers (embedding,
+ * linear, dropout, recurrent: stacked, bidirectional, variable lengths), initialisers, losses, optimisers,
+ * truncated BPTT and safetensors, with PyTorch's parameter names and layouts.
+ * @since 0.1.0
+ */
+export * from "./cells.js";
+export * from "./init.js";
+export * from "./layers.js";
+export * as random from "./random.js";
+export type { Key } from "./random.js";
+export * from "./recurrent-init.js";
+export * from "./safetensors.js";
