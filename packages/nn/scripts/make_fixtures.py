@@ -121,6 +121,38 @@ def case(name, kind, out_dir, input_size=4, hidden=5, layers=1, bidirectional=Fa
     return m
 
 
+OPTIMIZERS = {
+    "sgd": ("SGD", dict(lr=0.1)),
+    "sgd_momentum": ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.01)),
+    "sgd_nesterov": ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
+    "adam": ("Adam", dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1)),
+    "adamw": ("AdamW", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.05)),
+    "rmsprop": ("RMSprop", dict(lr=0.01, alpha=0.9, eps=1e-8)),
+    "rmsprop_momentum": ("RMSprop", dict(lr=0.01, alpha=0.99, eps=1e-8, momentum=0.5, weight_decay=0.01)),
+}
+
+
+def optimizers(out_dir):
+    """Four steps of each torch.optim optimiser on a fixed parameter with a fixed gradient sequence (float64)."""
+    torch.manual_seed(SEED)
+    p0 = torch.randn(7, dtype=torch.float64)
+    gs = [torch.randn(7, dtype=torch.float64) for _ in range(4)]
+    t = {"param": p0.numpy()}
+    for i, g in enumerate(gs):
+        t[f"grad{i}"] = g.numpy()
+    for name, (cls, kw) in OPTIMIZERS.items():
+        p = p0.clone().requires_grad_(True)
+        opt = getattr(torch.optim, cls)([p], **kw)
+        for g in gs:
+            opt.zero_grad()
+            p.grad = g.clone()
+            opt.step()
+        t[name] = p.detach().numpy().copy()
+    meta = {name: json.dumps({"class": cls, **{k: list(v) if isinstance(v, tuple) else v for k, v in kw.items()}}) for name, (cls, kw) in OPTIMIZERS.items()}
+    write_safetensors(os.path.join(out_dir, "optimizers.safetensors"), t, meta)
+    print("optimizers: written")
+
+
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "test/fixtures"
     os.makedirs(out_dir, exist_ok=True)
@@ -131,6 +163,7 @@ def main():
     case("gru-2layer", "gru", out_dir, layers=2, initial_state=True)
     case("lstm-bidirectional-lengths", "lstm", out_dir, bidirectional=True, lengths=[6, 3, 1])
     case("gru-lengths", "gru", out_dir, lengths=[2, 6, 4])
+    optimizers(out_dir)
 
     # A plain state dict, as a user would save it from torch (float32, PyTorch's names only).
     torch.manual_seed(SEED)

@@ -11,3 +11,7 @@ export * as random from "./random.js";
 export type { Key } from "./random.js";
 export * from "./recurrent-init.js";
 export * from "./safetensors.js";
+export * from "./losses.js";
+export * from "./optim.js";
+export * from "./schedules.js";
+export * from "./tbptt.js";

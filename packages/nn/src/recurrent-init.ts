@@ -1,7 +1,7 @@
 // Parameters for a recurrent layer, by PyTorch's names, and the lecture's presets (IRNN, LSTM forget bias).
 import { type DType, type Tensor, tensorFromArray } from "@gated/autograd";
 import { identity, orthogonal, pytorchDefault, xavierUniform } from "./init.js";
-import { type CellParams, } from "./cells.js";
+import type { CellParams, } from "./cells.js";
 import { gatesOf, paramName, type RecurrentConfig, type RecurrentParams } from "./layers.js";
 import { foldIn, type Key } from "./random.js";
 

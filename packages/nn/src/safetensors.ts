@@ -5,7 +5,7 @@
 // Reading validates everything before allocating: the header length against the file, the JSON, every dtype,
 // shape and offset, sizes against shapes, and that the data is covered with no gap or overlap. A malformed file
 // gives a ParseError-like InvalidArgument that says where, never a crash or a huge allocation.
-import * as E from "fp-ts/lib/Either.js";
+import type * as E from "fp-ts/lib/Either.js";
 import { attempt, type GatedError, invalidArgument, raise, type Tensor, tensorFromArray } from "@gated/autograd";
 
 /** Largest JSON header accepted (the reference implementation's limit is 100 MB). */

@@ -1,0 +1,194 @@
+// Optimisers as pure functions over parameter trees: init(params) => state; update(state, params, grads) =>
+// [state', params']. Each works on the plain arrays of float32 / float64 tensors in one loop per tensor.
+import { invalidArgument, leaves, raise, replaceLeaves, type Tensor, tensorFromArray } from "@gated/autograd";
+import type { Schedule } from "./schedules.js";
+
+type Arr = Float32Array | Float64Array;
+
+export interface Optimizer<S> {
+  readonly init: <P>(params: P) => S;
+  readonly update: <P>(state: S, params: P, grads: P) => [S, P];
+}
+
+/** A learning rate: a constant, or a schedule of the step number (0-based). */
+export type LearningRate = number | Schedule;
+
+const lrAt = (lr: LearningRate, step: number): number => (typeof lr === "number" ? lr : lr(step));
+
+/** Slot arrays (moments) for every tensor of a tree, zero-initialised. */
+const slots = (params: unknown): Arr[] => leaves(params).tensors.map((t) => (t.dtype === "float64" ? new Float64Array(t.size) : new Float32Array(t.size)));
+
+function pairs(op: string, params: unknown, grads: unknown): [Tensor[], Tensor[]] {
+  const p = leaves(params).tensors;
+  const g = leaves(grads).tensors;
+  if (p.length !== g.length) raise(invalidArgument(op, "grads", `must have the structure of params (${p.length} tensors), got ${g.length}`));
+  p.forEach((t, i) => {
+    const gi = g[i] as Tensor;
+    if (gi.size !== t.size) raise(invalidArgument(op, "grads", `tensor ${i} has ${gi.size} elements, its parameter ${t.size}`));
+  });
+  return [p, g];
+}
+
+/** Builds new parameter tensors from a per-element rule. */
+function step(params: unknown, p: Tensor[], g: Tensor[], rule: (i: number, pv: Arr, gv: Arr, out: Arr) => void): unknown {
+  const next = p.map((t, i) => {
+    const pv = t.toArray();
+    const out = t.dtype === "float64" ? new Float64Array(t.size) : new Float32Array(t.size);
+    rule(i, pv, (g[i] as Tensor).toArray(), out);
+    return tensorFromArray(out, t.shape);
+  });
+  return replaceLeaves(params, next);
+}
+
+export interface SgdConfig {
+  readonly lr: LearningRate;
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+  readonly weightDecay?: number;
+}
+
+export interface SgdState {
+  readonly step: number;
+  readonly velocity: readonly Arr[];
+}
+
+/** SGD with optional momentum (PyTorch's form: v = mu v + g; Nesterov uses g + mu v) and L2 weight decay. */
+export function sgd({ lr, momentum = 0, nesterov = false, weightDecay = 0 }: SgdConfig): Optimizer<SgdState> {
+  if (nesterov && momentum <= 0) raise(invalidArgument("sgd", "nesterov", "needs momentum > 0"));
+  return {
+    init: (params) => ({ step: 0, velocity: slots(params) }),
+    update: (state, params, grads) => {
+      const [p, g] = pairs("sgd", params, grads);
+      const rate = lrAt(lr, state.step);
+      const velocity = state.velocity.map((v) => v.slice());
+      const next = step(params, p, g, (k, pv, gv, out) => {
+        const v = velocity[k] as Arr;
+        for (let i = 0; i < pv.length; i++) {
+          const gi = (gv[i] as number) + weightDecay * (pv[i] as number);
+          let d = gi;
+          if (momentum > 0) {
+            v[i] = momentum * (v[i] as number) + gi;
+            d = nesterov ? gi + momentum * (v[i] as number) : (v[i] as number);
+          }
+          out[i] = (pv[i] as number) - rate * d;
+        }
+      });
+      return [{ step: state.step + 1, velocity }, next as typeof params];
+    },
+  };
+}
+
+export interface AdamConfig {
+  readonly lr: LearningRate;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly eps?: number;
+  /** Adam: L2 added to the gradient; AdamW: decoupled decay p -= lr * wd * p. */
+  readonly weightDecay?: number;
+}
+
+export interface AdamState {
+  readonly step: number;
+  readonly m: readonly Arr[];
+  readonly v: readonly Arr[];
+}
+
+function adamLike(name: string, decoupled: boolean, { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = decoupled ? 0.01 : 0 }: AdamConfig): Optimizer<AdamState> {
+  return {
+    init: (params) => ({ step: 0, m: slots(params), v: slots(params) }),
+    update: (state, params, grads) => {
+      const [p, g] = pairs(name, params, grads);
+      const t = state.step + 1;
+      const rate = lrAt(lr, state.step);
+      const c1 = 1 - beta1 ** t;
+      const c2 = 1 - beta2 ** t;
+      const m = state.m.map((a) => a.slice());
+      const v = state.v.map((a) => a.slice());
+      const next = step(params, p, g, (k, pv, gv, out) => {
+        const mk = m[k] as Arr;
+        const vk = v[k] as Arr;
+        for (let i = 0; i < pv.length; i++) {
+          const x = pv[i] as number;
+          const gi = (gv[i] as number) + (decoupled ? 0 : weightDecay * x);
+          mk[i] = beta1 * (mk[i] as number) + (1 - beta1) * gi;
+          vk[i] = beta2 * (vk[i] as number) + (1 - beta2) * gi * gi;
+          const upd = (mk[i] as number) / c1 / (Math.sqrt((vk[i] as number) / c2) + eps);
+          out[i] = (decoupled ? x * (1 - rate * weightDecay) : x) - rate * upd;
+        }
+      });
+      return [{ step: t, m, v }, next as typeof params];
+    },
+  };
+}
+
+/** Adam (Kingma and Ba, 2015), as torch.optim.Adam (weight decay as L2 on the gradient). */
+export const adam = (config: AdamConfig): Optimizer<AdamState> => adamLike("adam", false, config);
+
+/** AdamW (Loshchilov and Hutter, 2019): Adam with decoupled weight decay (default 0.01), as torch.optim.AdamW. */
+export const adamw = (config: AdamConfig): Optimizer<AdamState> => adamLike("adamw", true, config);
+
+export interface RmspropConfig {
+  readonly lr: LearningRate;
+  readonly alpha?: number;
+  readonly eps?: number;
+  readonly momentum?: number;
+  readonly weightDecay?: number;
+}
+
+export interface RmspropState {
+  readonly step: number;
+  readonly square: readonly Arr[];
+  readonly buffer: readonly Arr[];
+}
+
+/** RMSprop as torch.optim.RMSprop: s = a s + (1 - a) g^2; p -= lr g / (sqrt(s) + eps) (with optional momentum). */
+export function rmsprop({ lr, alpha = 0.99, eps = 1e-8, momentum = 0, weightDecay = 0 }: RmspropConfig): Optimizer<RmspropState> {
+  return {
+    init: (params) => ({ step: 0, square: slots(params), buffer: slots(params) }),
+    update: (state, params, grads) => {
+      const [p, g] = pairs("rmsprop", params, grads);
+      const rate = lrAt(lr, state.step);
+      const square = state.square.map((a) => a.slice());
+      const buffer = state.buffer.map((a) => a.slice());
+      const next = step(params, p, g, (k, pv, gv, out) => {
+        const s = square[k] as Arr;
+        const b = buffer[k] as Arr;
+        for (let i = 0; i < pv.length; i++) {
+          const gi = (gv[i] as number) + weightDecay * (pv[i] as number);
+          s[i] = alpha * (s[i] as number) + (1 - alpha) * gi * gi;
+          const d = gi / (Math.sqrt(s[i] as number) + eps);
+          if (momentum > 0) {
+            b[i] = momentum * (b[i] as number) + d;
+            out[i] = (pv[i] as number) - rate * (b[i] as number);
+          } else out[i] = (pv[i] as number) - rate * d;
+        }
+      });
+      return [{ step: state.step + 1, square, buffer }, next as typeof params];
+    },
+  };
+}
+
+/** The global L2 norm of every tensor of a tree. */
+export function globalNorm(tree: unknown): number {
+  let s = 0;
+  for (const t of leaves(tree).tensors) for (const v of t.toArray()) s += v * v;
+  return Math.sqrt(s);
+}
+
+/** Scales the whole tree so its global norm is at most maxNorm; returns [clipped, norm before clipping]. */
+export function clipByGlobalNorm<T>(grads: T, maxNorm: number): [T, number] {
+  if (!(maxNorm > 0)) raise(invalidArgument("clipByGlobalNorm", "maxNorm", `must be positive, got ${maxNorm}`));
+  const norm = globalNorm(grads);
+  if (!Number.isFinite(norm)) raise(invalidArgument("clipByGlobalNorm", "grads", `have a non-finite norm (${norm}): the loss diverged; lower the learning rate`));
+  if (norm <= maxNorm) return [grads, norm];
+  const scale = maxNorm / norm;
+  const ts = leaves(grads).tensors.map((t) => tensorFromArray(t.toArray().map((v) => v * scale), t.shape));
+  return [replaceLeaves(grads, ts), norm];
+}
+
+/** Clamps every element to [-limit, limit]. */
+export function clipByValue<T>(grads: T, limit: number): T {
+  if (!(limit > 0)) raise(invalidArgument("clipByValue", "limit", `must be positive, got ${limit}`));
+  const ts = leaves(grads).tensors.map((t) => tensorFromArray(t.toArray().map((v) => Math.min(limit, Math.max(-limit, v))), t.shape));
+  return replaceLeaves(grads, ts);
+}
