@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // pnpm bench [SUITE...] [--json FILE] [--quick]: runs benchmark suites side by side and prints tables; with
-// --json, also writes every record as one JSON array (atomically). Suites: gemm, autograd.
+// --json, also writes every record as one JSON array (atomically). Suites: gemm, autograd, lstm.
 import { rename, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { runAutograd } from "./autograd.js";
 import { runGemm } from "./gemm.js";
+import { runLstm } from "./lstm.js";
 import type { BenchRecord } from "./records.js";
 
-const SUITES = { gemm: runGemm, autograd: runAutograd } as const;
+const SUITES = { gemm: runGemm, autograd: runAutograd, lstm: runLstm } as const;
 type Suite = keyof typeof SUITES;
 
 const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S] [--shapes MxKxN,...]
@@ -15,13 +16,15 @@ const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S
   --json FILE   also write every record to FILE as a JSON array
   --quick       shorter timing (0.15 s per case), as used by pnpm start
   --seconds S   seconds of timing per case (default 1)
-  --shapes LIST gemm shapes to run instead of the standard set, e.g. 64x64x64,1x320x1024`;
+  --shapes LIST gemm shapes to run instead of the standard set, e.g. 64x64x64,1x320x1024
+  --hidden LIST lstm hidden sizes to train (default 128,256); generation runs at the largest`;
 
 interface Args {
   suites: Suite[];
   json?: string;
   seconds: number;
   shapes?: [number, number, number][];
+  hidden?: number[];
 }
 
 function parseShapes(list: string | undefined): [number, number, number][] | undefined {
@@ -36,6 +39,7 @@ function parse(argv: readonly string[]): Args | string {
   let json: string | undefined;
   let seconds = 1;
   let shapes: [number, number, number][] | undefined;
+  let hidden: number[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === "--help" || a === "-h") return USAGE;
@@ -49,6 +53,9 @@ function parse(argv: readonly string[]): Args | string {
     } else if (a === "--shapes") {
       shapes = parseShapes(argv[++i]);
       if (shapes === undefined) return `--shapes needs a list like 64x64x64,1x320x1024 (positive integers M x K x N)\n${USAGE}`;
+    } else if (a === "--hidden") {
+      hidden = (argv[++i] ?? "").split(",").map(Number);
+      if (!hidden.every((h) => Number.isInteger(h) && h > 0)) return `--hidden needs a list of positive integers like 128,256\n${USAGE}`;
     } else if (a in SUITES) suites.push(a as Suite);
     else return `unknown argument '${a}'\n${USAGE}`;
   }
@@ -57,6 +64,7 @@ function parse(argv: readonly string[]): Args | string {
     seconds,
     ...(json === undefined ? {} : { json }),
     ...(shapes === undefined ? {} : { shapes }),
+    ...(hidden === undefined ? {} : { hidden }),
   };
 }
 
@@ -68,7 +76,7 @@ async function main(): Promise<number> {
     return help ? 0 : 2;
   }
   const records: BenchRecord[] = [];
-  const options = { seconds: args.seconds, log: (l: string) => console.log(l), ...(args.shapes ? { shapes: args.shapes } : {}) };
+  const options = { seconds: args.seconds, log: (l: string) => console.log(l), ...(args.shapes ? { shapes: args.shapes } : {}), ...(args.hidden ? { hidden: args.hidden } : {}) };
   for (const suite of args.suites) records.push(...(await SUITES[suite](options)));
   if (args.json !== undefined) {
     // Relative paths are relative to where the user ran pnpm (INIT_CWD), not to this package.

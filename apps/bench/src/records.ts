@@ -1,7 +1,8 @@
 /** One benchmark measurement, as written to the --json file. Suites add their own fields. */
 export type BenchRecord =
   | { readonly suite: "gemm"; readonly shape: string; readonly impl: GemmImpl; readonly gflops: number }
-  | { readonly suite: "autograd"; readonly case: string; readonly impl: "gated" | "tfjs-wasm"; readonly ms: number };
+  | { readonly suite: "autograd"; readonly case: string; readonly impl: "gated" | "tfjs-wasm"; readonly ms: number }
+  | { readonly suite: "lstm-train" | "lstm-generate"; readonly hidden: number; readonly impl: "gated" | "tfjs-wasm"; readonly tokens_per_s: number };
 
 export type GemmImpl = "gated-wasm" | "gated-wasm-relaxed" | "js-naive" | "tfjs-wasm";
 

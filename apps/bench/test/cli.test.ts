@@ -45,6 +45,20 @@ describe("pnpm bench", () => {
     expect(new Set(records.map((r) => r.case)).size).toBe(2);
   });
 
+  it("lstm --json FILE writes lstm-train and lstm-generate records for gated and tfjs-wasm (here --hidden 32,48)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gated-bench-"));
+    const file = join(dir, "out.json");
+    execFileSync(process.execPath, ["--experimental-wasm-relaxed-simd", main, "lstm", "--seconds", "0.01", "--hidden", "32,48", "--json", file], { encoding: "utf8" });
+    const records = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>[];
+    expect(records.map((r) => `${r.suite}/${r.hidden}/${r.impl}`).sort()).toEqual(
+      ["lstm-generate/48/gated", "lstm-generate/48/tfjs-wasm", "lstm-train/32/gated", "lstm-train/32/tfjs-wasm", "lstm-train/48/gated", "lstm-train/48/tfjs-wasm"],
+    );
+    for (const r of records) {
+      expect(Object.keys(r).sort()).toEqual(["hidden", "impl", "suite", "tokens_per_s"]);
+      expect(typeof r.tokens_per_s === "number" && r.tokens_per_s > 0).toBe(true);
+    }
+  });
+
   it("rejects an unknown suite or flag with the usage and exit code 2", () => {
     const r = spawnSync(process.execPath, [main, "nosuch"], { encoding: "utf8" });
     expect(r.status).toBe(2);

@@ -26,8 +26,8 @@ describe("transforms", () => {
       const res = ag.gradcheck((w: Tensor, b: Tensor) => f({ ...params, layers: params.layers.map((q, j) => (j === k ? { w, b } : q)) }, x), [params.layers[k]?.w as Tensor, params.layers[k]?.b as Tensor]);
       expect(E.isRight(res) && res.right.ok).toBe(true);
       const [gw, gb] = ag.grad((w: Tensor, b: Tensor) => f({ ...params, layers: params.layers.map((q, j) => (j === k ? { w, b } : q)) }, x), { argnums: [0, 1] })(params.layers[k]?.w as Tensor, params.layers[k]?.b as Tensor);
-      expect(arr(l.w)).toEqual(arr(gw));
-      expect(arr(l.b)).toEqual(arr(gb));
+      expect(arr(l.w)).toEqual(arr(gw as Tensor));
+      expect(arr(l.b)).toEqual(arr(gb as Tensor));
     }
   });
 
