@@ -1,0 +1,22 @@
+// The README's @gated/nn example, with concrete inputs.
+import * as ag from "@gated/autograd";
+import { describe, expect, it } from "vitest";
+import { initRecurrent, random, recurrent } from "../src/index.js";
+
+describe("README example", () => {
+  it("runs a 2-layer LSTM over a padded batch", () => {
+    const config = { mode: "lstm", inputSize: 64, hiddenSize: 256, numLayers: 2, bidirectional: false } as const;
+    const params = initRecurrent(random.key(0), config, { forgetBias: 1 });
+    const x = ag.tensorFromArray(Float32Array.from(random.normal(random.key(1), 3 * 5 * 64)), [3, 5, 64]);
+    const lengths = [5, 2, 4];
+    const { output, h, c, last } = recurrent(params, config, x, { lengths });
+    expect(output.shape).toEqual([3, 5, 256]);
+    expect(h.shape).toEqual([2, 3, 256]);
+    expect(c?.shape).toEqual([2, 3, 256]);
+    expect(last.shape).toEqual([3, 256]);
+    // Padded steps output zeros; the last valid output of sequence 1 is at t = 1.
+    const o = output.toArray();
+    expect(o.subarray(1 * 5 * 256 + 2 * 256, 1 * 5 * 256 + 3 * 256).every((v) => v === 0)).toBe(true);
+    expect(Array.from(last.toArray().subarray(256, 512))).toEqual(Array.from(o.subarray(1 * 5 * 256 + 1 * 256, 1 * 5 * 256 + 2 * 256)));
+  });
+});
