@@ -72,6 +72,8 @@ export interface RecurrentOptions {
   readonly c0?: Tensor;
   /** Valid length of each sequence (padded steps freeze the state and output zeros, like packed sequences). */
   readonly lengths?: readonly number[];
+  /** Or a [B, T] 0/1 mask, row-major, each row ones then zeros (converted to lengths). */
+  readonly mask?: ArrayLike<number>;
   /** Training mode turns dropout on; it then needs a key. */
   readonly training?: boolean;
   readonly key?: Key;
@@ -120,7 +122,24 @@ function initial(s: Tensor | undefined, row: number, B: number, H: number, like:
  * nn.RNN / nn.LSTM / nn.GRU with batch_first=True. Each layer and direction does one GEMM for the input
  * projections of all steps, then scans the recurrence.
  */
+/** Lengths from a [B, T] prefix mask. */
+export function lengthsFromMask(mask: ArrayLike<number>, B: number, T: number): number[] {
+  if (mask.length !== B * T) raise(shapeMismatch("recurrent", `a mask of ${B * T} values ([B, T] row-major)`, `${mask.length}`));
+  return Array.from({ length: B }, (_, b) => {
+    let n = 0;
+    while (n < T && mask[b * T + n] === 1) n++;
+    for (let t = n; t < T; t++) if (mask[b * T + t] !== 0) raise(invalidArgument("recurrent", "mask", `row ${b} is not ones followed by zeros (value ${mask[b * T + t]} at step ${t})`));
+    return n;
+  });
+}
+
 export function recurrent(params: RecurrentParams, config: RecurrentConfig, x: Tensor, options: RecurrentOptions = {}): RecurrentOutput {
+  if (options.mask !== undefined) {
+    if (options.lengths !== undefined) raise(invalidArgument("recurrent", "mask", "cannot be given together with lengths"));
+    if (x.rank !== 3) raise(shapeMismatch("recurrent", "batch-first input [B, T, I]", `[${x.shape.join(", ")}]`));
+    const { mask, ...rest } = options;
+    return recurrent(params, config, x, { ...rest, lengths: lengthsFromMask(mask, x.shape[0] as number, x.shape[1] as number) });
+  }
   const { mode, hiddenSize: H, numLayers: L = 1, bidirectional = false, dropout: rate = 0 } = config;
   checkInput(config, x, options.lengths);
   const [B, T] = x.shape as [number, number, number];

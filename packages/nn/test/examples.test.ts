@@ -18,5 +18,9 @@ describe("README example", () => {
     const o = output.toArray();
     expect(o.subarray(1 * 5 * 256 + 2 * 256, 1 * 5 * 256 + 3 * 256).every((v) => v === 0)).toBe(true);
     expect(Array.from(last.toArray().subarray(256, 512))).toEqual(Array.from(o.subarray(1 * 5 * 256 + 1 * 256, 1 * 5 * 256 + 2 * 256)));
+    // The same batch through a [B, T] mask instead of lengths.
+    const mask = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0];
+    expect(Array.from(recurrent(params, config, x, { mask }).output.toArray())).toEqual(Array.from(o));
+    expect(ag.attempt(() => recurrent(params, config, x, { mask: [1, 0, 1, 1, 1, ...mask.slice(5)] }))._tag).toBe("Left");
   });
 });
