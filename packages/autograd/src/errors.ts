@@ -33,8 +33,17 @@ export interface InvalidFunction {
   readonly message: string;
 }
 
+/** Input data or a file that cannot be read as what it claims to be: says where (file, line, field) and why. */
+export interface ParseError {
+  readonly _tag: "ParseError";
+  readonly source: string;
+  readonly line?: number;
+  readonly field?: string;
+  readonly message: string;
+}
+
 /** @since 0.1.0 */
-export type GatedError = ShapeMismatch | DtypeMismatch | InvalidArgument | InvalidFunction;
+export type GatedError = ShapeMismatch | DtypeMismatch | InvalidArgument | InvalidFunction | ParseError;
 
 export const shapeMismatch = (op: string, expected: string, got: string): ShapeMismatch => ({
   _tag: "ShapeMismatch",
@@ -61,6 +70,14 @@ export const invalidFunction = (op: string, reason: string): InvalidFunction => 
   _tag: "InvalidFunction",
   op,
   message: `${op}: ${reason}`,
+});
+
+export const parseError = (source: string, reason: string, line?: number, field?: string): ParseError => ({
+  _tag: "ParseError",
+  source,
+  ...(line === undefined ? {} : { line }),
+  ...(field === undefined ? {} : { field }),
+  message: `${source}${line === undefined ? "" : `:${line}`}${field === undefined ? "" : ` (field '${field}')`}: ${reason}`,
 });
 
 /**

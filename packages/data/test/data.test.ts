@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { random } from "@gated/nn";
+import * as E from "fp-ts/lib/Either.js";
+import { describe, expect, it } from "vitest";
+import { bigrams, buildVocab, codePoints, encode, loadFile, loadSentimentExamples, pad, shuffledBatches, splitEveryFifth, words } from "../src/index.js";
+
+describe("the bundled sentiment split", () => {
+  const all = loadSentimentExamples();
+  if (E.isLeft(all)) throw new Error(all.left.message);
+  const { train, test } = splitEveryFifth(all.right);
+
+  it("has exactly 2,400 train and 600 test sentences, 800/200 per source", () => {
+    expect(all.right.length).toBe(3003);
+    expect(train.length).toBe(2400);
+    expect(test.length).toBe(600);
+    for (const s of ["amazon", "imdb", "yelp"]) {
+      expect(train.filter((e) => e.source === s).length).toBe(800);
+      expect(test.filter((e) => e.source === s).length).toBe(200);
+    }
+    expect(test.every((e) => e.index % 5 === 4)).toBe(true);
+    expect(all.right.filter((e) => e.text.trim() === "").map((e) => `${e.source}:${e.index}`)).toEqual(["amazon:1000", "imdb:1000", "yelp:1000"]);
+  });
+
+  it("has the class balance of the source files", () => {
+    const pos = (xs: typeof train, s?: string) => xs.filter((e) => e.label === "1" && (s === undefined || e.source === s)).length;
+    expect([pos(train, "amazon"), pos(train, "imdb"), pos(train, "yelp")]).toEqual([415, 405, 389]);
+    expect([pos(test, "amazon"), pos(test, "imdb"), pos(test, "yelp")]).toEqual([85, 95, 111]);
+    expect(pos(train) + pos(test)).toBe(1500);
+  });
+});
+
+describe("tokenisers", () => {
+  it("split words on non-ASCII text, lower-case, keep punctuation as tokens", () => {
+    expect(words("Ça coûte 5€, naïve café!")).toEqual(["ça", "coûte", "5", "€", ",", "naïve", "café", "!"]);
+    expect(words("Don’t STOP — it's great")).toEqual(["don’t", "stop", "—", "it's", "great"]);
+    expect(words("天将降大任于是人也")).toEqual(["天将降大任于是人也"]);
+    expect(words("Ελληνικά και русский")).toEqual(["ελληνικά", "και", "русский"]);
+    expect(bigrams(["a", "b", "c"])).toEqual(["a b", "b c"]);
+  });
+
+  it("code points never split a surrogate pair", () => {
+    expect(codePoints("a😀b")).toEqual(["a", "😀", "b"]);
+    expect(codePoints("天将降大任于是人也").length).toBe(9);
+    expect(codePoints("𝔘𝔫𝔦").length).toBe(3);
+  });
+
+  it("vocabularies keep pad and unk first, honour minCount, and map unknowns to unk", () => {
+    const v = buildVocab([["a", "b", "a"], ["c", "a", "b"]], { minCount: 2 });
+    expect(v.tokens).toEqual(["<pad>", "<unk>", "a", "b"]);
+    expect(Array.from(encode(v, ["b", "z", "a"]))).toEqual([3, 1, 2]);
+  });
+
+  it("batches pad, mask and shuffle deterministically", () => {
+    const b = pad([Int32Array.from([5, 6, 7]), Int32Array.from([8])]);
+    expect(Array.from(b.ids)).toEqual([5, 6, 7, 8, 0, 0]);
+    expect(Array.from(b.mask)).toEqual([1, 1, 1, 1, 0, 0]);
+    expect(b.lengths).toEqual([3, 1]);
+    expect(shuffledBatches(random.key(3), 10, 4)).toEqual(shuffledBatches(random.key(3), 10, 4));
+    expect(shuffledBatches(random.key(3), 10, 4).flat().sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe("loaders", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gated-data-"));
+  const file = (name: string, content: string | Uint8Array) => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    return p;
+  };
+
+  it("read CSV with quotes and newlines, TSV, and JSONL", () => {
+    const csv = loadFile(file("a.csv", 'id,text,label\n1,"hello, ""world""\nagain",pos\n2,bye,neg\n'));
+    expect(E.isRight(csv) && csv.right.map((e) => [e.text, e.label])).toEqual([["hello, \"world\"\nagain", "pos"], ["bye", "neg"]]);
+    const tsv = loadFile(file("a.tsv", "sentence\tstars\nnice\t5\nmeh\t2\n"), { textColumn: "sentence", labelColumn: "stars" });
+    expect(E.isRight(tsv) && tsv.right.map((e) => e.label)).toEqual(["5", "2"]);
+    const jl = loadFile(file("a.jsonl", '{"text":"x","label":1}\n\n{"text":"y","label":"b"}\n'));
+    expect(E.isRight(jl) && jl.right.map((e) => e.label)).toEqual(["1", "b"]);
+  });
+
+  const bad: [string, string, string | Uint8Array, RegExp][] = [
+    ["an empty file", "empty.csv", "", /is empty/],
+    ["a header without examples", "header.csv", "text,label\n", /no examples/],
+    ["a missing column", "nolabel.csv", "text,stars\nhi,1\n", /no label column 'label' \(columns: text, stars\)/],
+    ["a ragged row", "ragged.csv", "text,label\nhi,1\nbye\n", /:3: has 1 fields where the header has 2/],
+    ["an unclosed quote", "quote.csv", 'text,label\n"hi,1\n', /closing " is missing/],
+    ["bad JSON on line 2", "bad.jsonl", '{"text":"a","label":1}\n{oops\n', /:2: is not valid JSON/],
+    ["a JSONL line without text", "notext.jsonl", '{"label":1}\n', /:1 \(field 'text'\): needs a string 'text'/],
+    ["non-UTF-8 bytes", "latin1.csv", new Uint8Array([0x74, 0x65, 0x78, 0x74, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]), /:2: is not valid UTF-8/],
+    ["an unknown extension", "data.xlsx", "x", /expected \.csv, \.tsv or \.jsonl/],
+  ];
+  for (const [what, name, content, message] of bad) {
+    it(`reject ${what} with a precise error`, () => {
+      const r = loadFile(file(name, content));
+      expect(E.isLeft(r)).toBe(true);
+      if (E.isLeft(r)) {
+        expect(r.left._tag).toBe("ParseError");
+        expect(r.left.message).toMatch(message);
+      }
+    });
+  }
+
+  it("reject a file that does not exist", () => {
+    const r = loadFile(join(dir, "nope.csv"));
+    expect(E.isLeft(r) && r.left.message).toMatch(/cannot be read: ENOENT/);
+  });
+});
