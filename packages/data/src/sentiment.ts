@@ -1,6 +1,6 @@
 // The bundled default: the UCI Sentiment Labelled Sentences (Kotzias, Denil, de Freitas and Smyth, "From group to
 // individual labels using deep features", KDD 2015): 1,000 sentences each from Amazon, IMDb and Yelp reviews,
-// labelled 0 (negative) or 1 (positive), as shipped by the npm package sentiment@5.0.2 in
+// labelled 0 (negative) or 1 (positive; here the labels "negative" and "positive"), as shipped by the npm package sentiment@5.0.2 in
 // test/fixtures/{amazon,imdb,yelp}.json. No network: the files come with the installed package.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -30,7 +30,7 @@ export function loadSentimentExamples(): E.Either<GatedError, Example[]> {
         if (typeof rec.text !== "string") raise(parseError(file, `entry ${index} has no string text`));
         // Blank entries (one per file, with class null) are kept here and dropped by the split.
         if (rec.text.trim() !== "" && rec.class !== 0 && rec.class !== 1) raise(parseError(file, `entry ${index} has class ${String(rec.class)}, expected 0 or 1`));
-        out.push({ text: rec.text, label: String(rec.class), source, index });
+        out.push({ text: rec.text, label: rec.class === 1 ? "positive" : "negative", source, index });
       });
     }
     return out;

@@ -24,7 +24,7 @@ describe("the bundled sentiment split", () => {
   });
 
   it("has the class balance of the source files", () => {
-    const pos = (xs: typeof train, s?: string) => xs.filter((e) => e.label === "1" && (s === undefined || e.source === s)).length;
+    const pos = (xs: typeof train, s?: string) => xs.filter((e) => e.label === "positive" && (s === undefined || e.source === s)).length;
     expect([pos(train, "amazon"), pos(train, "imdb"), pos(train, "yelp")]).toEqual([415, 405, 389]);
     expect([pos(test, "amazon"), pos(test, "imdb"), pos(test, "yelp")]).toEqual([85, 95, 111]);
     expect(pos(train) + pos(test)).toBe(1500);

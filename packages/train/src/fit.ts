@@ -1,0 +1,84 @@
+// The fit loop: epochs of shuffled batches (valueAndGrad, clipping, an optimiser step), validation after each
+// epoch, early stopping, and the best parameters kept. One key drives every random choice: batch order
+// (foldIn(key, epoch)) and dropout (foldIn(key, step)).
+import { invalidArgument, raise, type Tensor, valueAndGrad } from "@gated/autograd";
+import { clipByGlobalNorm, type Optimizer, random } from "@gated/nn";
+import { progress } from "./progress.js";
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly valLoss: number;
+  readonly valAccuracy: number;
+  readonly seconds: number;
+}
+
+export interface FitOptions<P, B, S> {
+  readonly params: P;
+  readonly optimizer: Optimizer<S>;
+  /** The training loss of one batch (dropout keyed by `key`). */
+  readonly loss: (params: P, batch: B, key: random.Key) => Tensor;
+  /** The batches of one epoch, in an order drawn from `key`. */
+  readonly batches: (epoch: number, key: random.Key) => readonly B[];
+  /** Loss and accuracy on the validation set. */
+  readonly validate: (params: P) => { readonly loss: number; readonly accuracy: number };
+  readonly epochs: number;
+  /** Stop after this many epochs without a better validation accuracy (default: never). */
+  readonly patience?: number;
+  /** Clip gradients to this global norm (default: no clipping). */
+  readonly clip?: number;
+  readonly key: random.Key;
+  /** Progress bar label, or false for none. */
+  readonly progressLabel?: string | false;
+  readonly log?: (line: string) => void;
+}
+
+export interface FitResult<P> {
+  /** Parameters of the first epoch with the best validation accuracy. */
+  readonly best: P;
+  readonly bestEpoch: number;
+  readonly history: readonly EpochRecord[];
+  readonly stoppedEarly: boolean;
+}
+
+export function fit<P, B, S>(o: FitOptions<P, B, S>): FitResult<P> {
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) raise(invalidArgument("fit", "epochs", `must be a positive integer, got ${o.epochs}`));
+  let params = o.params;
+  let state = o.optimizer.init(params);
+  let best = params;
+  let bestEpoch = 0;
+  let bestAcc = Number.NEGATIVE_INFINITY;
+  const history: EpochRecord[] = [];
+  let step = 0;
+  let stoppedEarly = false;
+  const vg = valueAndGrad((p: P, batch: B, k: random.Key) => o.loss(p, batch, k));
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const t0 = performance.now();
+    const batches = o.batches(epoch, random.foldIn(o.key, epoch));
+    const bar = o.progressLabel === false ? undefined : progress({ label: `${o.progressLabel ?? "epoch"} ${epoch}/${o.epochs}`, total: batches.length });
+    let sum = 0;
+    for (const [i, batch] of batches.entries()) {
+      const [loss, grads] = vg(params, batch, random.foldIn(o.key, 1_000_000 + step++));
+      const value = loss.item();
+      if (!Number.isFinite(value)) raise(invalidArgument("fit", "loss", `became ${value} at epoch ${epoch}, batch ${i + 1}: lower the learning rate or clip gradients`));
+      const g = o.clip === undefined ? grads : clipByGlobalNorm(grads, o.clip)[0];
+      [state, params] = o.optimizer.update(state, params, g as P);
+      sum += value;
+      bar?.update(i + 1, `loss ${(sum / (i + 1)).toFixed(4)}`);
+    }
+    const val = o.validate(params);
+    const record = { epoch, trainLoss: sum / Math.max(1, batches.length), valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - t0) / 1000 };
+    history.push(record);
+    bar?.done(`loss ${record.trainLoss.toFixed(4)} val loss ${val.loss.toFixed(4)} val acc ${(100 * val.accuracy).toFixed(1)}%`);
+    if (val.accuracy > bestAcc) {
+      best = params;
+      bestEpoch = epoch;
+      bestAcc = val.accuracy;
+    } else if (o.patience !== undefined && epoch - bestEpoch >= o.patience) {
+      stoppedEarly = true;
+      o.log?.(`early stop: no better validation accuracy for ${o.patience} epochs (best ${(100 * bestAcc).toFixed(1)}% at epoch ${bestEpoch})`);
+      break;
+    }
+  }
+  return { best, bestEpoch, history, stoppedEarly };
+}

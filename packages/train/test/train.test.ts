@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as ag from "@gated/autograd";
+import type { Tensor } from "@gated/autograd";
+import { adam, random } from "@gated/nn";
+import { describe, expect, it } from "vitest";
+import { classificationMetrics, fit, lineChart, writeDirAtomic, writeFileAtomic } from "../src/index.js";
+
+describe("metrics", () => {
+  it("accuracy, confusion matrix, precision, recall and F1", () => {
+    const m = classificationMetrics(["a", "a", "b", "b", "b"], ["a", "b", "b", "b", "a"], ["a", "b"]);
+    expect(m.accuracy).toBeCloseTo(3 / 5, 12);
+    expect(m.confusion).toEqual([[1, 1], [1, 2]]);
+    expect(m.perClass[1]?.precision).toBeCloseTo(2 / 3, 12);
+    expect(m.perClass[1]?.recall).toBeCloseTo(2 / 3, 12);
+    expect(m.perClass[0]?.f1).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe("files", () => {
+  it("replace a directory whole, and leave it untouched when writing fails", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "gated-train-")), "model");
+    writeDirAtomic(dir, { "a.txt": "one" });
+    writeDirAtomic(dir, { "b.txt": "two" });
+    expect(existsSync(join(dir, "a.txt"))).toBe(false);
+    expect(readFileSync(join(dir, "b.txt"), "utf8")).toBe("two");
+    expect(() => writeDirAtomic(dir, { "sub/c.txt": "x" })).toThrow();
+    expect(readFileSync(join(dir, "b.txt"), "utf8")).toBe("two");
+    const f = join(dir, "..", "f.json");
+    writeFileAtomic(f, "{}");
+    expect(readFileSync(f, "utf8")).toBe("{}");
+  });
+});
+
+describe("fit", () => {
+  it("learns a separable problem, keeps the best epoch, stops early, and is deterministic per key", () => {
+    const xs = ag.tensorFromArray(Float32Array.from(random.normal(random.key(1), 64 * 2)), [64, 2]);
+    const xv = xs.toArray();
+    const labels = Array.from({ length: 64 }, (_, i) => ((xv[2 * i] as number) + (xv[2 * i + 1] as number) > 0 ? 1 : 0));
+    const rows = (idx: number[]) => ag.gather(xs, idx);
+    const run = () =>
+      fit({
+        params: { w: ag.zeros([2, 2]), b: ag.zeros([2]) },
+        optimizer: adam({ lr: 0.1 }),
+        loss: (p: { w: Tensor; b: Tensor }, idx: number[]) => ag.crossEntropy(ag.add(ag.matmul(rows(idx), p.w), p.b), idx.map((i) => labels[i] as number)),
+        batches: (_e, k) => {
+          const order = Array.from(random.permutation(k, 64));
+          return [order.slice(0, 32), order.slice(32)];
+        },
+        validate: (p) => {
+          const logits = ag.add(ag.matmul(xs, p.w), p.b).toArray();
+          let correct = 0;
+          for (let i = 0; i < 64; i++) if (((logits[2 * i + 1] as number) > (logits[2 * i] as number) ? 1 : 0) === labels[i]) correct++;
+          return { loss: ag.crossEntropy(ag.add(ag.matmul(xs, p.w), p.b), labels).item(), accuracy: correct / 64 };
+        },
+        epochs: 60,
+        patience: 10,
+        key: random.key(7),
+        progressLabel: false,
+      });
+    const a = run();
+    expect(a.history[a.bestEpoch - 1]?.valAccuracy).toBeGreaterThan(0.95);
+    expect(Math.max(...a.history.map((h) => h.valAccuracy))).toBe(a.history[a.bestEpoch - 1]?.valAccuracy);
+    expect(a.stoppedEarly).toBe(true);
+    const b = run();
+    expect(Array.from(b.best.w.toArray())).toEqual(Array.from(a.best.w.toArray()));
+  });
+});
+
+describe("charts", () => {
+  it("draw an SVG with one polyline per series and the titles", () => {
+    const svg = lineChart([{ title: "loss", series: [{ name: "train", values: [1, 0.5, 0.3] }, { name: "val", values: [1.1, 0.7, 0.6] }] }, { title: "accuracy", series: [{ name: "val", values: [0.5, 0.7, 0.8] }] }]);
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.match(/<polyline/g)?.length).toBe(3);
+    expect(svg).toContain(">accuracy<");
+    const dir = mkdtempSync(join(tmpdir(), "gated-chart-"));
+    writeFileSync(join(dir, "c.svg"), svg);
+  });
+});
