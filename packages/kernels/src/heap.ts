@@ -3,8 +3,10 @@
 // Layout: bytes [0, base) hold the modules' static data; the heap owns [base, memory end). Blocks are 16-byte
 // aligned and rounded up to a size class (multiples of 16 bytes up to 256, then 8 classes per power of two, so
 // at most 12.5% is wasted). A freed block goes on its class's free list and is handed out again for the next
-// request of that class; a block freed at the top of the heap lowers the top instead. Training loops allocate
-// the same shapes step after step, so after the first step they run on reused blocks and memory stays flat.
+// request of that class; a block freed at the top of the heap lowers the top instead, and so does every free
+// block that then ends at the top (cascading), so when a computation frees all it allocated, the heap shrinks
+// back to its long-lived blocks whatever the order of the frees. Training loops allocate the same shapes step
+// after step and reuse blocks; loops whose shapes vary (batches of different lengths) get the space back.
 //
 // Growth: when the top passes the end of memory, memory grows by at least half its size (amortised). Growing
 // detaches every Float32Array view of the old buffer, so nothing here keeps a view across an allocation:
@@ -42,7 +44,9 @@ export class Heap {
   private top: number;
   private live = 0;
   private freeTotal = 0;
-  private readonly freeLists = new Map<number, number[]>();
+  private readonly freeLists = new Map<number, Set<number>>();
+  /** Free blocks by end address, for cascading trims of the top. */
+  private readonly freeByEnd = new Map<number, { readonly ptr: number; readonly cls: number }>();
   private view: Float32Array;
 
   constructor(
@@ -65,8 +69,10 @@ export class Heap {
     if (bytes > 2 ** 31) throw new WasmMemoryError(`cannot allocate ${bytes} bytes: WebAssembly memory holds at most 4 GiB and one block at most 2 GiB`);
     const cls = sizeClass(bytes);
     const list = this.freeLists.get(cls);
-    const reused = list?.pop();
-    if (reused !== undefined) {
+    if (list !== undefined && list.size > 0) {
+      const reused = list.values().next().value as number;
+      list.delete(reused);
+      this.freeByEnd.delete(reused + cls);
       this.freeTotal -= cls;
       this.live += cls;
       return reused;
@@ -84,14 +90,21 @@ export class Heap {
     this.live -= cls;
     if (ptr + cls === this.top) {
       this.top = ptr;
+      for (let below = this.freeByEnd.get(this.top); below !== undefined; below = this.freeByEnd.get(this.top)) {
+        this.freeByEnd.delete(this.top);
+        this.freeLists.get(below.cls)?.delete(below.ptr);
+        this.freeTotal -= below.cls;
+        this.top = below.ptr;
+      }
       return;
     }
     let list = this.freeLists.get(cls);
     if (list === undefined) {
-      list = [];
+      list = new Set();
       this.freeLists.set(cls, list);
     }
-    list.push(ptr);
+    list.add(ptr);
+    this.freeByEnd.set(ptr + cls, { ptr, cls });
     this.freeTotal += cls;
   }
 

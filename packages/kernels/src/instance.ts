@@ -56,10 +56,9 @@ export const relaxedRaw: RawKernels | undefined = WebAssembly.validate(relaxedBy
 /** The heap shared by both builds. */
 export const heap = new Heap(memory, Math.max(simdRaw.heapBase(), relaxedRaw?.heapBase() ?? 0));
 
-let gemmWork = -1;
+/** Scratch memory for sgemm, allocated first (at the bottom of the heap, where it never blocks trimming) and kept. */
+const gemmWork = heap.alloc(simdRaw.gemmWorkBytes());
 
-/** Scratch memory for sgemm, allocated once on first use and kept. */
 export function gemmWorkPtr(): number {
-  if (gemmWork < 0) gemmWork = heap.alloc(simdRaw.gemmWorkBytes());
   return gemmWork;
 }

@@ -77,6 +77,21 @@ describe("WebAssembly memory", () => {
     expect(() => kernels.relu(a, a, 1)).toThrow(/freed/);
   });
 
+  it("gives the space back when everything above the long-lived blocks is freed, in any order", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 40 }), fc.nat(), (sizes, seed) => {
+        const { topBytes: top0, freeBytes: free0 } = heapStats();
+        const bufs = sizes.map((n) => allocF32(n, false));
+        // Free in a shuffled order.
+        const order = bufs.map((_, i) => i).sort((a, b) => ((a * 7919 + seed) % 101) - ((b * 7919 + seed) % 101));
+        for (const i of order) (bufs[i] as ReturnType<typeof allocF32>).free();
+        expect(heapStats().topBytes).toBe(top0);
+        expect(heapStats().freeBytes).toBe(free0);
+      }),
+      runs(200),
+    );
+  });
+
   it("size classes cover the request and waste at most 12.5% above 256 bytes", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 }), (bytes) => {

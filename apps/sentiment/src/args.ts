@@ -1,0 +1,58 @@
+// A small command-line parser: --flag VALUE, --switch, and positionals; unknown flags are errors.
+
+export interface Parsed {
+  readonly flags: Map<string, string | true>;
+  readonly positionals: string[];
+}
+
+/** Parses argv given the flags that take a value and the boolean switches; returns an error message on misuse. */
+export function parseArgs(argv: readonly string[], valued: readonly string[], switches: readonly string[]): Parsed | string {
+  const flags = new Map<string, string | true>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith("--") || a === "-") {
+      positionals.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
+    if (switches.includes(name)) flags.set(name, true);
+    else if (valued.includes(name)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) return `--${name} needs a value`;
+      flags.set(name, v);
+    } else return `unknown option --${name}`;
+  }
+  return { flags, positionals };
+}
+
+export const str = (p: Parsed, name: string): string | undefined => {
+  const v = p.flags.get(name);
+  return typeof v === "string" ? v : undefined;
+};
+
+/** An integer flag in [min, max], or the fallback; an error message when invalid. */
+export function int(p: Parsed, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number | string {
+  const v = str(p, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} must be an integer in [${min}, ${max}], got '${v}'`;
+}
+
+/** A number flag in (min, max], or the fallback. */
+export function num(p: Parsed, name: string, fallback: number, min: number, max: number): number | string {
+  const v = str(p, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  return Number.isFinite(n) && n > min && n <= max ? n : `--${name} must be a number in (${min}, ${max}], got '${v}'`;
+}
+
+export function choice<T extends string>(p: Parsed, name: string, options: readonly T[], fallback: T): T | string {
+  const v = str(p, name);
+  if (v === undefined) return fallback;
+  return (options as readonly string[]).includes(v) ? (v as T) : `--${name} must be one of ${options.join(", ")}, got '${v}'`;
+}

@@ -1,0 +1,44 @@
+// The data a command works on: the bundled sentiment sentences, or a CSV / TSV / JSONL file; always split the
+// same way (original index i goes to test when i % 5 === 4), then tokenised into words.
+import { resolve } from "node:path";
+import { bigrams, encode, type Example, loadFile, loadSentimentExamples, splitEveryFifth, type Vocab, words } from "@gated/data";
+import * as E from "fp-ts/lib/Either.js";
+
+export interface DataOptions {
+  readonly file?: string;
+  readonly textColumn?: string;
+  readonly labelColumn?: string;
+}
+
+export interface Dataset {
+  readonly source: string;
+  readonly train: Example[];
+  readonly test: Example[];
+  readonly classes: string[];
+}
+
+/** Paths are relative to where the user ran pnpm (INIT_CWD), not to the app's folder. */
+export const userPath = (p: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), p);
+
+export function loadDataset(o: DataOptions): E.Either<string, Dataset> {
+  const loaded = o.file === undefined ? loadSentimentExamples() : loadFile(userPath(o.file), { ...(o.textColumn ? { textColumn: o.textColumn } : {}), ...(o.labelColumn ? { labelColumn: o.labelColumn } : {}) });
+  if (E.isLeft(loaded)) return E.left(loaded.left.message);
+  const { train, test } = splitEveryFifth(loaded.right);
+  const source = o.file === undefined ? "bundled: UCI Sentiment Labelled Sentences (sentiment@5.0.2)" : o.file;
+  if (train.length === 0) return E.left(`${source}: no training examples after the split (need at least 5 non-blank rows)`);
+  const classes = [...new Set(train.map((e) => e.label))].sort();
+  if (classes.length < 2) return E.left(`${source}: the training split has a single class ('${classes[0]}'): a classifier needs at least two`);
+  return E.right({ source, train, test, classes });
+}
+
+/** Word ids of a text, cut to maxLen; an empty text becomes one out-of-vocabulary token. */
+export function idsOf(vocab: Vocab, text: string, maxLen: number): Int32Array {
+  const ids = encode(vocab, words(text).slice(0, maxLen));
+  return ids.length > 0 ? ids : Int32Array.of(1);
+}
+
+/** Unigram and bigram features for naive Bayes. */
+export function nbFeatures(text: string): string[] {
+  const w = words(text);
+  return [...w, ...bigrams(w)];
+}

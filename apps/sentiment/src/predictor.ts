@@ -1,0 +1,15 @@
+// Running a trained model: class probabilities for texts, in batches.
+import { vocabFromTokens } from "@gated/data";
+import { idsOf } from "./dataset.js";
+import { sequentialBatches } from "./batches.js";
+import { forward, type ModelConfig, type Params, softmaxRows } from "./model.js";
+
+export function predictor(params: Params, config: ModelConfig, vocabTokens: readonly string[], classes: readonly string[], maxLen: number) {
+  const vocab = vocabFromTokens(vocabTokens);
+  return (texts: readonly string[]): number[][] => {
+    const enc = texts.map((t) => ({ ids: idsOf(vocab, t, maxLen), label: 0 }));
+    return sequentialBatches(enc, 128).flatMap((b) => softmaxRows(forward(params, config, b).toArray(), classes.length));
+  };
+}
+
+export const argmax = (p: readonly number[]): number => p.reduce((best, v, i) => (v > (p[best] as number) ? i : best), 0);

@@ -1,0 +1,64 @@
+// The model directory: config.json (format, version, configuration, vocabulary, classes, training summary) and
+// weights.safetensors, written atomically; and its checked loading.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Tensor } from "@gated/autograd";
+import { readSafetensors, writeSafetensors } from "@gated/nn";
+import { writeDirAtomic } from "@gated/train";
+import * as E from "fp-ts/lib/Either.js";
+import { fromStateDict, type ModelConfig, type Params, toStateDict } from "./model.js";
+
+export const FORMAT = "gated-sentiment-model";
+export const VERSION = 1;
+
+export interface SavedModel {
+  readonly config: ModelConfig;
+  readonly vocab: readonly string[];
+  readonly classes: readonly string[];
+  readonly maxLen: number;
+  readonly data: { readonly source: string; readonly textColumn?: string; readonly labelColumn?: string };
+  readonly training: Record<string, unknown>;
+}
+
+export function saveModel(dir: string, model: SavedModel, params: Params, extra: Record<string, string> = {}): void {
+  const weights = writeSafetensors(toStateDict(params), { format: "pt", model: FORMAT });
+  if (E.isLeft(weights)) throw new Error(weights.left.message);
+  writeDirAtomic(dir, { "config.json": `${JSON.stringify({ format: FORMAT, version: VERSION, ...model }, null, 1)}\n`, "weights.safetensors": weights.right, ...extra });
+}
+
+/** Loads and checks a model directory; the Left is a one-line message naming the problem. */
+export function loadModel(dir: string): E.Either<string, { model: SavedModel; params: Params }> {
+  if (!existsSync(join(dir, "config.json"))) return E.left(`no model in '${dir}' (config.json is missing): train one with 'pnpm sentiment train --out ${dir}'`);
+  let cfg: Record<string, unknown>;
+  try {
+    cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+  } catch (e) {
+    return E.left(`'${join(dir, "config.json")}' is corrupt (${(e as Error).message}): retrain the model`);
+  }
+  if (cfg.format !== FORMAT) return E.left(`'${dir}' holds a '${String(cfg.format)}', not a ${FORMAT}`);
+  if (cfg.version !== VERSION) return E.left(`'${dir}' was saved in format version ${String(cfg.version)}; this program reads version ${VERSION}: retrain the model`);
+  const model = cfg as unknown as SavedModel;
+  if (!Array.isArray(model.vocab) || !Array.isArray(model.classes) || typeof model.config !== "object" || model.config === null) return E.left(`'${join(dir, "config.json")}' lacks vocab, classes or config: retrain the model`);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(join(dir, "weights.safetensors"));
+  } catch {
+    return E.left(`'${join(dir, "weights.safetensors")}' is missing: retrain the model`);
+  }
+  const sd = readSafetensors(bytes);
+  if (E.isLeft(sd)) return E.left(`'${join(dir, "weights.safetensors")}' is corrupt: ${sd.left.message}`);
+  const params = fromStateDict(sd.right.tensors);
+  const c = model.config;
+  const D = c.bidirectional ? 2 : 1;
+  const expect: [string, Tensor | undefined, number[]][] = [
+    ["embedding.weight", params.embedding, [model.vocab.length, c.embed]],
+    ["head.weight", params.head.weight, [model.classes.length, D * c.hidden]],
+    ["head.bias", params.head.bias, [model.classes.length]],
+  ];
+  for (const [name, t, shape] of expect) {
+    if (t === undefined || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      return E.left(`'${join(dir, "weights.safetensors")}' does not match config.json: ${name} should be [${shape.join(", ")}], found ${t ? `[${t.shape.join(", ")}]` : "nothing"}`);
+    }
+  }
+  return E.right({ model, params });
+}
