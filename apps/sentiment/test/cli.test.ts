@@ -1,0 +1,109 @@
+// The sentiment CLI end to end on a small data set (fast), and every bad-input case: one-line error, non-zero
+// exit, nothing existing overwritten.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const main = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
+const dir = mkdtempSync(join(tmpdir(), "gated-sentiment-"));
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [main, ...args], { encoding: "utf8", input: input ?? "", cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+
+const good = ["great", "excellent", "love", "wonderful", "fine"];
+const bad = ["awful", "terrible", "hate", "broken", "poor"];
+const rows: string[] = ["text,label"];
+for (let i = 0; i < 60; i++) {
+  const pos = i % 2 === 0;
+  // Blocks of 10 rows share a word, so every test row (index % 5 === 4) has its words in training rows too.
+  const w = (pos ? good : bad)[Math.floor(i / 10) % 5] as string;
+  rows.push(`"this is ${w}, really ${w}",${pos ? "pos" : "neg"}`);
+}
+writeFileSync(join(dir, "small.csv"), `${rows.join("\n")}\n`);
+const SMALL = ["--data", "small.csv", "--epochs", "8", "--embed", "8", "--hidden", "8", "--batch", "8", "--lr", "0.02", "--quiet"];
+
+describe("sentiment CLI", () => {
+  it("trains, evaluates and predicts on a small CSV", () => {
+    const t = run(["train", ...SMALL, "--out", "m1", "--cell", "gru", "--pooling", "mean"]);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/wrote .*m1/);
+    expect(readdirSync(join(dir, "m1")).sort()).toEqual(["config.json", "curves.svg", "weights.safetensors"]);
+    expect(readFileSync(join(dir, "m1", "curves.svg"), "utf8")).toMatch(/^<svg/);
+    const e = run(["eval", "--model", "m1", "--json"]);
+    expect(e.status, e.stderr).toBe(0);
+    const report = JSON.parse(e.stdout);
+    expect(typeof report.accuracy).toBe("number");
+    expect(Object.keys(report.per_source)).toHaveLength(1);
+    expect(Object.keys(report.per_source)[0]).toMatch(/small\.csv$/);
+    expect(typeof report.baselines.majority).toBe("number");
+    expect(typeof report.baselines.naive_bayes).toBe("number");
+    expect(report.baselines.naive_bayes).toBe(1);
+    const table = run(["eval", "--model", "m1"]);
+    expect(table.stdout).toMatch(/naive Bayes \(unigrams \+ bigrams\)/);
+    const p = run(["predict", "--model", "m1", "this is great, really great", "this is awful, really awful"]);
+    expect(p.status, p.stderr).toBe(0);
+    const lines = p.stdout.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^(pos|neg)\t[01]\.\d{3}\tthis is great/);
+    const stdin = run(["predict", "--model", "m1", "--json"], "nice one\nbad one\n");
+    expect(stdin.stdout.trim().split("\n").map((l) => JSON.parse(l).text)).toEqual(["nice one", "bad one"]);
+  });
+
+  it("prints help for the app and each command", () => {
+    expect(run(["--help"]).stdout).toMatch(/train .*eval .*predict/s);
+    for (const c of ["train", "eval", "predict"]) {
+      const h = run([c, "--help"]);
+      expect(h.status).toBe(0);
+      expect(h.stdout).toMatch(new RegExp(`usage: pnpm sentiment ${c}`));
+    }
+  });
+
+  const write = (name: string, content: string | Uint8Array) => {
+    writeFileSync(join(dir, name), content);
+    return name;
+  };
+  const badInputs: [string, () => string[], RegExp][] = [
+    ["an empty file", () => ["train", "--data", write("empty.csv", ""), "--quiet"], /empty\.csv: is empty/],
+    ["a missing column", () => ["train", "--data", write("cols.csv", "sentence,label\na,b\n"), "--quiet"], /no text column 'text'/],
+    ["a single class", () => ["train", "--data", write("one.csv", `text,label\n${Array.from({ length: 10 }, (_, i) => `t${i},pos`).join("\n")}\n`), "--quiet"], /single class \('pos'\)/],
+    ["a non-UTF-8 file", () => ["train", "--data", write("latin.csv", new Uint8Array([0x74, 0x65, 0x78, 0x74, 0x2c, 0x6c, 0x0a, 0xe9, 0x2c, 0x31, 0x0a])), "--quiet"], /latin\.csv:2: is not valid UTF-8/],
+    ["an unreadable file", () => ["train", "--data", "missing.csv", "--quiet"], /missing\.csv: cannot be read: ENOENT/],
+    ["a bad option value", () => ["train", "--cell", "cnn"], /--cell must be one of lstm, gru, rnn/],
+    ["a missing model", () => ["eval", "--model", "nowhere"], /no model in '.*nowhere' \(config\.json is missing\)/],
+    ["a corrupt model directory", () => {
+      mkdirSync(join(dir, "corrupt"), { recursive: true });
+      write("corrupt/config.json", "{oops");
+      return ["predict", "--model", "corrupt", "hi"];
+    }, /config\.json' is corrupt/],
+    ["a model from another version", () => {
+      mkdirSync(join(dir, "old"), { recursive: true });
+      write("old/config.json", JSON.stringify({ format: "gated-sentiment-model", version: 0 }));
+      return ["eval", "--model", "old"];
+    }, /format version 0; this program reads version 1: retrain/],
+    ["corrupt weights", () => {
+      mkdirSync(join(dir, "badw"), { recursive: true });
+      const cfg = JSON.parse(readFileSync(join(dir, "m1", "config.json"), "utf8"));
+      write("badw/config.json", JSON.stringify(cfg));
+      write("badw/weights.safetensors", "not a safetensors file at all");
+      return ["predict", "--model", "badw", "hi"];
+    }, /weights\.safetensors' is corrupt/],
+  ];
+  for (const [what, args, message] of badInputs) {
+    it(`rejects ${what} with a one-line error and a non-zero exit`, () => {
+      const r = run(args());
+      expect(r.status).not.toBe(0);
+      const first = r.stderr.trim().split("\n")[0] as string;
+      expect(first).toMatch(message);
+      expect(first).toMatch(/^sentiment (train|eval|predict)/);
+    });
+  }
+
+  it("leaves an existing model directory untouched when training fails", () => {
+    const before = readFileSync(join(dir, "m1", "weights.safetensors"));
+    const r = run(["train", "--data", "empty.csv", "--out", "m1", "--quiet"]);
+    expect(r.status).not.toBe(0);
+    expect(existsSync(join(dir, "m1", "config.json"))).toBe(true);
+    expect(Buffer.compare(readFileSync(join(dir, "m1", "weights.safetensors")), before)).toBe(0);
+  });
+});
