@@ -7,6 +7,8 @@ import type { Batch } from "./model.js";
 export interface Encoded {
   readonly ids: Int32Array;
   readonly label: number;
+  /** --nb: per-token naive Bayes features [len, 2C] and the sentence's scores [C]. */
+  readonly nb?: { readonly tok: Float32Array; readonly sent: Float32Array };
 }
 
 export interface LabelledBatch extends Batch {
@@ -15,7 +17,17 @@ export interface LabelledBatch extends Batch {
 
 export function makeBatch(items: readonly Encoded[]): LabelledBatch {
   const p = pad(items.map((e) => e.ids));
-  return { ids: p.ids, lengths: p.lengths, batch: p.batch, time: p.time, labels: items.map((e) => e.label) };
+  const first = items[0]?.nb;
+  if (first === undefined) return { ids: p.ids, lengths: p.lengths, batch: p.batch, time: p.time, labels: items.map((e) => e.label) };
+  const C = first.sent.length;
+  const tok = new Float32Array(p.batch * p.time * 2 * C);
+  const sent = new Float32Array(p.batch * C);
+  items.forEach((e, b) => {
+    const nb = e.nb as NonNullable<Encoded["nb"]>;
+    tok.set(nb.tok.subarray(0, (p.lengths[b] as number) * 2 * C), b * p.time * 2 * C);
+    sent.set(nb.sent, b * C);
+  });
+  return { ids: p.ids, lengths: p.lengths, batch: p.batch, time: p.time, labels: items.map((e) => e.label), nbTok: tok, nbSent: sent };
 }
 
 export function bucketedBatches(data: readonly Encoded[], size: number, key: random.Key): LabelledBatch[] {

@@ -12,7 +12,7 @@ const USAGE = `usage: pnpm sentiment <command> [options]   (--help on each comma
   predict   label sentences with a trained model`;
 
 const COMMANDS = {
-  train: { help: TRAIN_HELP, run: trainCommand, valued: ["data", "text-column", "label-column", "cell", "pooling", "embed", "hidden", "layers", "dropout", "epochs", "patience", "batch", "lr", "clip", "min-count", "seed", "out"], switches: ["bidirectional", "quiet", "help"] },
+  train: { help: TRAIN_HELP, run: trainCommand, valued: ["data", "text-column", "label-column", "cell", "pooling", "embed", "hidden", "layers", "dropout", "epochs", "patience", "batch", "lr", "clip", "min-count", "seed", "out"], switches: ["bidirectional", "nb", "quiet", "help"] },
   eval: { help: EVAL_HELP, run: evalCommand, valued: ["model", "data", "text-column", "label-column"], switches: ["json", "help"] },
   predict: { help: PREDICT_HELP, run: predictCommand, valued: ["model"], switches: ["json", "help"] },
 } as const;

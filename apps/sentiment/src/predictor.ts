@@ -3,11 +3,12 @@ import { vocabFromTokens } from "@gated/data";
 import { idsOf } from "./dataset.js";
 import { sequentialBatches } from "./batches.js";
 import { forward, type ModelConfig, type Params, softmaxRows } from "./model.js";
+import { type NbTables, nbFeaturesOf } from "./nb-features.js";
 
-export function predictor(params: Params, config: ModelConfig, vocabTokens: readonly string[], classes: readonly string[], maxLen: number) {
+export function predictor(params: Params, config: ModelConfig, vocabTokens: readonly string[], classes: readonly string[], maxLen: number, nb?: NbTables) {
   const vocab = vocabFromTokens(vocabTokens);
   return (texts: readonly string[]): number[][] => {
-    const enc = texts.map((t) => ({ ids: idsOf(vocab, t, maxLen), label: 0 }));
+    const enc = texts.map((t) => ({ ids: idsOf(vocab, t, maxLen), label: 0, ...(nb ? { nb: nbFeaturesOf(nb, t, maxLen) } : {}) }));
     return sequentialBatches(enc, 128).flatMap((b) => softmaxRows(forward(params, config, b).toArray(), classes.length));
   };
 }

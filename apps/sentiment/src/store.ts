@@ -18,6 +18,8 @@ export interface SavedModel {
   readonly maxLen: number;
   readonly data: { readonly source: string; readonly textColumn?: string; readonly labelColumn?: string };
   readonly training: Record<string, unknown>;
+  /** With --nb: the naive Bayes tables the inputs need. */
+  readonly nb?: import("./nb-features.js").NbTables;
 }
 
 export function saveModel(dir: string, model: SavedModel, params: Params, extra: Record<string, string> = {}): void {
@@ -52,7 +54,7 @@ export function loadModel(dir: string): E.Either<string, { model: SavedModel; pa
   const D = c.bidirectional ? 2 : 1;
   const expect: [string, Tensor | undefined, number[]][] = [
     ["embedding.weight", params.embedding, [model.vocab.length, c.embed]],
-    ["head.weight", params.head.weight, [model.classes.length, D * c.hidden]],
+    ["head.weight", params.head.weight, [model.classes.length, D * c.hidden + (c.nbClasses ?? 0)]],
     ["head.bias", params.head.bias, [model.classes.length]],
   ];
   for (const [name, t, shape] of expect) {

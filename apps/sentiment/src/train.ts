@@ -10,6 +10,7 @@ import { bucketedBatches, type Encoded, type LabelledBatch, sequentialBatches } 
 import { loadDataset, userPath } from "./dataset.js";
 import { type Cell, forward, initParams, type ModelConfig, type Params, type Pooling } from "./model.js";
 import { argmax, predictor } from "./predictor.js";
+import { nbFeaturesOf, trainNbTables } from "./nb-features.js";
 import { saveModel } from "./store.js";
 
 export const TRAIN_HELP = `usage: pnpm sentiment train [options]
@@ -20,6 +21,7 @@ Trains word embedding -> LSTM | GRU | RNN -> pooling -> linear on the training s
   --label-column NAME    column or key of the label (default: label)
   --cell lstm|gru|rnn    recurrent cell (default: lstm)
   --bidirectional        read each sentence in both directions
+  --nb                   naive-Bayes-weighted inputs: naive Bayes token and sentence scores join the inputs (a hybrid)
   --pooling last|mean|max  how to summarise the sequence (default: max)
   --embed N  --hidden N  --layers N   sizes (default: 64, 128, 1)
   --dropout X            dropout rate (default: 0.5)
@@ -60,15 +62,21 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
   const maxLen = 100;
   const vocab = buildVocab(fitSet.map((e) => words(e.text)), { minCount: o.minCount });
   const classIndex = new Map(classes.map((c, i) => [c, i]));
-  const enc = (xs: typeof train): Encoded[] => xs.map((e) => {
+  const nbTables = p.flags.has("nb") ? trainNbTables(fitSet, classes) : undefined;
+  // Cross-fitting: a training text's naive Bayes features come from naive Bayes trained on the other four fifths,
+  // so that they are as (un)reliable as they will be on unseen text; validation and test use all of fitSet.
+  const FOLDS = 5;
+  const foldNb = nbTables ? Array.from({ length: FOLDS }, (_, f) => trainNbTables(fitSet.filter((_e, i) => i % FOLDS !== f), classes)) : [];
+  const enc = (xs: typeof train, crossFit: boolean): Encoded[] => xs.map((e, i) => {
     const ids = encode(vocab, words(e.text).slice(0, maxLen));
-    return { ids: ids.length > 0 ? ids : Int32Array.of(1), label: classIndex.get(e.label) ?? -1 };
+    const tables = crossFit ? foldNb[i % FOLDS] : nbTables;
+    return { ids: ids.length > 0 ? ids : Int32Array.of(1), label: classIndex.get(e.label) ?? -1, ...(tables ? { nb: nbFeaturesOf(tables, e.text, maxLen) } : {}) };
   });
-  const fitEnc = enc(fitSet);
-  const valEnc = enc(valSet);
-  const config: ModelConfig = { cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers, bidirectional: p.flags.has("bidirectional"), pooling: o.pooling, dropout: o.dropout };
+  const fitEnc = enc(fitSet, true);
+  const valEnc = enc(valSet, false);
+  const config: ModelConfig = { cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers, bidirectional: p.flags.has("bidirectional"), pooling: o.pooling, dropout: o.dropout, ...(nbTables ? { nbClasses: classes.length } : {}) };
   log(`data: ${source}: ${fitSet.length} train, ${valSet.length} validation, ${test.length} test; ${classes.length} classes; vocabulary ${vocab.tokens.length}`);
-  log(`model: embedding ${o.embed} -> ${config.bidirectional ? "bidirectional " : ""}${o.cell} ${o.hidden} x ${o.layers} -> ${o.pooling} pooling -> linear ${classes.length}; dropout ${o.dropout}; Adam ${o.lr}, clip ${o.clip}, batch ${o.batch}, seed ${o.seed}`);
+  log(`model: embedding ${o.embed}${nbTables ? " + naive Bayes token scores" : ""} -> ${config.bidirectional ? "bidirectional " : ""}${o.cell} ${o.hidden} x ${o.layers} -> ${o.pooling} pooling -> linear ${classes.length}; dropout ${o.dropout}; Adam ${o.lr}, clip ${o.clip}, batch ${o.batch}, seed ${o.seed}`);
   const valBatches = sequentialBatches(valEnc, 256);
   const validate = (params: Params) => {
     let loss = 0;
@@ -98,7 +106,7 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
   });
   const seconds = (performance.now() - t0) / 1000;
   const best = result.history[result.bestEpoch - 1];
-  const predict = predictor(result.best, config, vocab.tokens, classes, maxLen);
+  const predict = predictor(result.best, config, vocab.tokens, classes, maxLen, nbTables);
   const testAcc = test.length === 0 ? Number.NaN : predict(test.map((e) => e.text)).filter((pr, i) => classes[argmax(pr)] === test[i]?.label).length / test.length;
   log(`trained in ${seconds.toFixed(1)}s: best epoch ${result.bestEpoch} (validation accuracy ${(100 * (best?.valAccuracy ?? 0)).toFixed(1)}%), test accuracy ${(100 * testAcc).toFixed(1)}%`);
   const curves = lineChart([
@@ -113,6 +121,7 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
       classes,
       maxLen,
       data: { source: str(p, "data") === undefined ? "bundled" : userPath(str(p, "data") as string), ...(str(p, "text-column") ? { textColumn: str(p, "text-column") as string } : {}), ...(str(p, "label-column") ? { labelColumn: str(p, "label-column") as string } : {}) },
+      ...(nbTables ? { nb: nbTables } : {}),
       training: { seed: o.seed, epochs: o.epochs, lr: o.lr, clip: o.clip, batch: o.batch, minCount: o.minCount, bestEpoch: result.bestEpoch, history: result.history, seconds, testAccuracy: testAcc },
     },
     result.best,
