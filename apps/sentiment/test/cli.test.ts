@@ -50,6 +50,17 @@ describe("sentiment CLI", () => {
     expect(stdin.stdout.trim().split("\n").map((l) => JSON.parse(l).text)).toEqual(["nice one", "bad one"]);
   });
 
+  it("trains with naive-Bayes-weighted inputs (--nb) and evaluates that model", () => {
+    const t = run(["train", ...SMALL, "--out", "m2", "--nb", "--bidirectional", "--pooling", "last", "--cell", "rnn"]);
+    expect(t.status, t.stderr).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(dir, "m2", "config.json"), "utf8"));
+    expect(cfg.config.nbClasses).toBe(2);
+    expect(Object.keys(cfg.nb.features).length).toBeGreaterThan(10);
+    const e = run(["eval", "--model", "m2", "--json"]);
+    expect(e.status, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout).accuracy).toBeGreaterThan(0.5);
+  });
+
   it("prints help for the app and each command", () => {
     expect(run(["--help"]).stdout).toMatch(/train .*eval .*predict/s);
     for (const c of ["train", "eval", "predict"]) {
