@@ -7,7 +7,7 @@ import type { Tensor } from "@gated/autograd";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type CellParams, gruCell, initRecurrent, lstmCell, type Mode, random, recurrent, rnnCell } from "../src/index.js";
-import { expectVjp, rand } from "./util.js";
+import { expectVjp, rand } from "@gated/autograd/testing";
 
 const cellParamsArb = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), fc.nat(10_000));
 

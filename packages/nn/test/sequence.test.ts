@@ -3,7 +3,7 @@ import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
 import { describe, expect, it } from "vitest";
 import { adam, dropout, initRecurrent, linear, mse, random, recurrent, sequenceCrossEntropy, sgd, tbptt, timeSlice, windows } from "../src/index.js";
-import { rand } from "./util.js";
+import { rand } from "@gated/autograd/testing";
 
 describe("sequenceCrossEntropy", () => {
   const B = 2;
