@@ -61,6 +61,23 @@ describe("sentiment CLI", () => {
     expect(JSON.parse(e.stdout).accuracy).toBeGreaterThan(0.5);
   });
 
+  it("handles JSONL data with three classes and custom columns", () => {
+    const kinds = [["sunny", "bright"], ["rainy", "wet"], ["snowy", "cold"]] as const;
+    const lines = Array.from({ length: 90 }, (_, i) => {
+      const k = i % 3;
+      const w = kinds[k]?.[Math.floor(i / 10) % 2] as string;
+      return JSON.stringify({ sentence: `a ${w} day, so ${w}`, weather: ["sun", "rain", "snow"][k] });
+    });
+    writeFileSync(join(dir, "weather.jsonl"), `${lines.join("\n")}\n`);
+    const t = run(["train", "--data", "weather.jsonl", "--text-column", "sentence", "--label-column", "weather", "--epochs", "15", "--embed", "8", "--hidden", "8", "--batch", "8", "--lr", "0.03", "--quiet", "--out", "m3"]);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/3 classes/);
+    const e = JSON.parse(run(["eval", "--model", "m3", "--json"]).stdout);
+    expect(e.confusion.classes).toEqual(["rain", "snow", "sun"]);
+    expect(e.accuracy).toBeGreaterThan(0.9);
+    expect(run(["predict", "--model", "m3", "a snowy day, so cold"]).stdout).toMatch(/^snow\t/);
+  });
+
   it("prints help for the app and each command", () => {
     expect(run(["--help"]).stdout).toMatch(/train .*eval .*predict/s);
     for (const c of ["train", "eval", "predict"]) {
