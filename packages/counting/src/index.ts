@@ -1,1 +1,2 @@
 export * from "./naive-bayes.js";
+export * from "./kneser-ney.js";
