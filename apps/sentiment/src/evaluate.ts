@@ -3,7 +3,7 @@
 import { predictNaiveBayes, trainNaiveBayes } from "@gated/counting";
 import { classificationMetrics } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
-import { type Parsed, str } from "./args.js";
+import { type Parsed, str } from "@gated/train";
 import { loadDataset, nbFeatures, userPath } from "./dataset.js";
 import { argmax, predictor } from "./predictor.js";
 import { loadModel } from "./store.js";

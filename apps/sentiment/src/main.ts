@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // pnpm sentiment <command>: train, eval, predict. Errors are one line on stderr with a non-zero exit.
 import { GatedException } from "@gated/autograd";
-import { parseArgs } from "./args.js";
+import { parseArgs } from "@gated/train";
 import { EVAL_HELP, evalCommand } from "./evaluate.js";
 import { PREDICT_HELP, predictCommand } from "./predict.js";
 import { TRAIN_HELP, trainCommand } from "./train.js";

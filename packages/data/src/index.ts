@@ -8,3 +8,4 @@ export * from "./loaders.js";
 export * from "./sentiment.js";
 export * from "./tokenize.js";
 export * from "./vocab.js";
+export * from "./corpus.js";

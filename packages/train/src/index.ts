@@ -8,3 +8,4 @@ export * from "./files.js";
 export * from "./fit.js";
 export * from "./metrics.js";
 export * from "./progress.js";
+export * from "./cli.js";

@@ -1,4 +1,4 @@
-// A small command-line parser: --flag VALUE, --switch, and positionals; unknown flags are errors.
+// A small command-line parser for the apps: --flag VALUE, --switch, and positionals; unknown flags are errors.
 
 export interface Parsed {
   readonly flags: Map<string, string | true>;

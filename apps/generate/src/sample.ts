@@ -1,0 +1,63 @@
+// pnpm generate sample: text from a trained model, one character at a time (greedy, temperature, top-k, top-p),
+// or the most likely continuation by beam search.
+import { random } from "@gated/nn";
+import { int, num, type Parsed, str } from "@gated/train";
+import * as E from "fp-ts/lib/Either.js";
+import { loadCheckpoint } from "./checkpoint.js";
+import { type LmState, logProbs, zeroState } from "./model.js";
+import { userPath } from "./paths.js";
+import { filtered, pick } from "./sampling.js";
+
+export const SAMPLE_HELP = `usage: pnpm generate sample --model DIR [options]
+  --prime TEXT       text to start from (default: a newline, or the first known character)       --length N   characters to add (default 300)
+  --temperature X    0 is greedy (default 0.8)   --top-k K   --top-p P   --beam K (beam search of width K)
+  --seed N           (default 1)`;
+
+export function sampleCommand(p: Parsed, log: (line: string) => void): number | string {
+  const dir = str(p, "model");
+  if (dir === undefined) return "sample needs --model DIR";
+  const loaded = loadCheckpoint(userPath(dir), false);
+  if (E.isLeft(loaded)) return loaded.left;
+  const { meta, params } = loaded.right;
+  const length = int(p, "length", 300, 1, 1_000_000);
+  const temperature = num(p, "temperature", 0.8, -1e-12, 100);
+  const topK = int(p, "top-k", meta.vocab.length, 1, meta.vocab.length);
+  const topP = num(p, "top-p", 1, 0, 1);
+  const beam = int(p, "beam", 0, 0, 64);
+  const seed = int(p, "seed", 1, 0);
+  for (const v of [length, temperature, topK, topP, beam, seed]) if (typeof v === "string") return v;
+  const index = new Map(meta.vocab.map((c, i) => [c, i]));
+  // Default prime: a newline where the text has them, else the model's first character.
+  const prime = Array.from(str(p, "prime") ?? (index.has("\n") ? "\n" : (meta.vocab[0] as string)));
+  const unknown = prime.find((c) => !index.has(c));
+  if (unknown !== undefined) return `--prime holds ${JSON.stringify(unknown)}, which the model never saw`;
+  const V = meta.vocab.length;
+  // Read the prime; the last step's log-probabilities predict the first new character.
+  let r = logProbs(params, meta.config, Int32Array.from(prime, (c) => index.get(c) as number), zeroState(meta.config, 1), V);
+  let lp = Array.from(r.lp.subarray(r.lp.length - V));
+  let state: LmState = r.state;
+  const out: string[] = [];
+  if ((beam as number) > 0) {
+    let beams = [{ score: 0, text: [] as number[], lp, state }];
+    for (let t = 0; t < (length as number); t++) {
+      const cands = beams.flatMap((b) => b.lp.map((v, c) => ({ from: b, c, score: b.score + v })));
+      cands.sort((a, b) => b.score - a.score);
+      beams = cands.slice(0, beam as number).map(({ from, c, score }) => {
+        const s = logProbs(params, meta.config, Int32Array.of(c), from.state, V);
+        return { score, text: [...from.text, c], lp: Array.from(s.lp), state: s.state };
+      });
+    }
+    out.push(...(beams[0]?.text ?? []).map((c) => meta.vocab[c] as string));
+  } else {
+    const u = random.uniform(random.key(seed as number), length as number);
+    for (let t = 0; t < (length as number); t++) {
+      const c = pick(filtered(lp, { temperature: temperature as number, topK: topK as number, topP: topP as number }), u[t] as number);
+      out.push(meta.vocab[c] as string);
+      r = logProbs(params, meta.config, Int32Array.of(c), state, V);
+      lp = Array.from(r.lp);
+      state = r.state;
+    }
+  }
+  log(prime.join("") + out.join(""));
+  return 0;
+}

@@ -1,0 +1,104 @@
+// The generate CLI end to end on a small text (fast): train, resume, eval, sample, the Unicode round trip, and
+// every bad-input case.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const main = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
+const dir = mkdtempSync(join(tmpdir(), "gated-generate-"));
+const run = (args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: "utf8", cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+const write = (name: string, content: string | Uint8Array) => {
+  writeFileSync(join(dir, name), content);
+  return name;
+};
+
+const poem = "天将降大任于是人也，必先苦其心志，劳其筋骨。".repeat(40);
+write("poem.txt", poem);
+const SMALL = ["--data", "poem.txt", "--hidden", "16", "--embed", "8", "--batch", "4", "--seq", "16", "--lr", "0.01", "--eval-every", "0", "--quiet"];
+
+describe("generate CLI", () => {
+  it("trains on Chinese text and round-trips its characters through vocabulary, training and sampling", () => {
+    const t = run(["train", ...SMALL, "--steps", "30", "--out", "m1"]);
+    expect(t.status, t.stderr).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(dir, "m1", "config.json"), "utf8"));
+    for (const c of "天将降大任于是人也") expect(cfg.vocab).toContain(c);
+    const s = run(["sample", "--model", "m1", "--prime", "天将降大任于是人也", "--length", "20", "--seed", "3"]);
+    expect(s.status, s.stderr).toBe(0);
+    const text = s.stdout.trim();
+    expect(text.startsWith("天将降大任于是人也")).toBe(true);
+    expect(Array.from(text).length).toBe(9 + 20);
+    for (const c of Array.from(text)) expect(cfg.vocab).toContain(c);
+    const greedy = run(["sample", "--model", "m1", "--temperature", "0", "--length", "15"]).stdout;
+    expect(run(["sample", "--model", "m1", "--temperature", "0", "--length", "15", "--seed", "9"]).stdout).toBe(greedy);
+    expect(run(["sample", "--model", "m1", "--beam", "3", "--length", "10"]).status).toBe(0);
+  });
+
+  it("eval prints the model's test BPC beside Kneser-Ney n-grams, and --json has the documented fields", () => {
+    const e = run(["eval", "--model", "m1", "--json"]);
+    expect(e.status, e.stderr).toBe(0);
+    const r = JSON.parse(e.stdout);
+    expect(typeof r.test_bpc).toBe("number");
+    expect(Object.keys(r.ngram)).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+    expect(r.best_ngram.bpc).toBeLessThanOrEqual(r.ngram["1"]);
+    expect(run(["eval", "--model", "m1"]).stdout).toMatch(/Kneser-Ney 7-gram/);
+  });
+
+  it("resuming gives the same trajectory as an uninterrupted run with the same seed", () => {
+    for (const batching of ["contiguous", "random-windows"]) {
+      const a = run(["train", ...SMALL, "--batching", batching, "--steps", "8", "--out", `a-${batching}`]);
+      expect(a.status, a.stderr).toBe(0);
+      expect(run(["train", ...SMALL, "--batching", batching, "--steps", "8", "--stop-after", "3", "--out", `b-${batching}`]).status).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, `b-${batching}`, "config.json"), "utf8")).training.done).toBe(3);
+      const r = run(["train", "--resume", "--quiet", "--eval-every", "0", "--out", `b-${batching}`]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(Buffer.compare(readFileSync(join(dir, `a-${batching}`, "weights.safetensors")), readFileSync(join(dir, `b-${batching}`, "weights.safetensors")))).toBe(0);
+    }
+  });
+
+  const bad: [string, () => string[], RegExp][] = [
+    ["an empty file", () => ["train", "--data", write("empty.txt", ""), "--quiet"], /empty\.txt: is empty/],
+    ["a binary file", () => ["train", "--data", write("bin.dat", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff])), "--quiet"], /bin\.dat(:1)?: is not valid UTF-8|NUL bytes/],
+    ["a corpus too short for one batch", () => ["train", "--data", write("short.txt", "just a few characters"), "--quiet"], /too short for one batch/],
+    ["sampling from a missing model", () => ["sample", "--model", "nowhere"], /no model in '.*nowhere'/],
+    ["a checkpoint of another version", () => {
+      write("old-config.json", "");
+      const d = join(dir, "oldv");
+      spawnSync("mkdir", ["-p", d]);
+      writeFileSync(join(d, "config.json"), JSON.stringify({ format: "gated-char-lm", version: 7 }));
+      return ["eval", "--model", "oldv"];
+    }, /format version 7; this program reads version 1/],
+    ["resuming a checkpoint on text with other characters", () => {
+      const d = join(dir, "m1");
+      const cfg = JSON.parse(readFileSync(join(d, "config.json"), "utf8"));
+      cfg.data = join(dir, write("latin.txt", "completely different latin text ".repeat(50)));
+      spawnSync("cp", ["-r", d, join(dir, "m1-other")]);
+      writeFileSync(join(dir, "m1-other", "config.json"), JSON.stringify(cfg));
+      return ["train", "--resume", "--out", "m1-other", "--quiet"];
+    }, /vocabulary lacks/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`rejects ${what} with a one-line error and a non-zero exit`, () => {
+      const r = run(args());
+      expect(r.status).not.toBe(0);
+      expect(r.stderr.trim().split("\n")[0]).toMatch(message);
+    });
+  }
+
+  it("never leaves a broken checkpoint: an interrupted run keeps the last complete one", () => {
+    // SIGINT during training: the run saves and exits 130, and the directory holds a complete checkpoint.
+    const child = spawnSync(process.execPath, ["-e", `
+      const { spawn } = require("node:child_process");
+      const c = spawn(process.execPath, [${JSON.stringify(main)}, "train", ${SMALL.map((s) => JSON.stringify(s)).join(", ")}, "--steps", "100000", "--out", "int"], { cwd: ${JSON.stringify(dir)}, env: { ...process.env, INIT_CWD: ${JSON.stringify(dir)} } });
+      setTimeout(() => c.kill("SIGINT"), 2500);
+      c.on("exit", (code) => { console.log(code); });
+    `], { encoding: "utf8" });
+    expect(child.stdout.trim()).toBe("130");
+    const cfg = JSON.parse(readFileSync(join(dir, "int", "config.json"), "utf8"));
+    expect(cfg.training.done).toBeGreaterThan(0);
+    expect(existsSync(join(dir, "int", "weights.safetensors"))).toBe(true);
+    expect(run(["eval", "--model", "int", "--json"]).status).toBe(0);
+  });
+});

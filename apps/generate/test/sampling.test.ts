@@ -1,0 +1,41 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { filtered, pick } from "../src/sampling.js";
+
+const logp = (ps: number[]) => ps.map(Math.log);
+
+describe("samplers", () => {
+  it("temperature 0 is greedy", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: 2, maxLength: 10 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (w, u) => {
+        const best = w.indexOf(Math.max(...w));
+        expect(pick(filtered(logp(w), { temperature: 0 }), u)).toBe(best);
+      }),
+    );
+  });
+
+  it("top-k never leaves the top k, and top-p keeps the smallest nucleus", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: 3, maxLength: 12 }), fc.integer({ min: 1, max: 3 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (w, k, u) => {
+        const ranked = [...w.keys()].sort((a, b) => (w[b] as number) - (w[a] as number));
+        const top = new Set(ranked.slice(0, k));
+        const i = pick(filtered(logp(w), { temperature: 1, topK: k }), u);
+        expect(top.has(i)).toBe(true);
+      }),
+    );
+    const p = filtered(logp([0.5, 0.3, 0.15, 0.05]), { temperature: 1, topP: 0.75 });
+    expect(p.map((v) => Number(v.toFixed(6)))).toEqual([0.625, 0.375, 0, 0]);
+  });
+
+  it("sampling frequencies follow the (tempered) distribution", () => {
+    const probs = filtered(logp([0.6, 0.3, 0.1]), { temperature: 1 });
+    const counts = [0, 0, 0];
+    for (let i = 0; i < 10_000; i++) {
+      const c = pick(probs, (i + 0.5) / 10_000);
+      counts[c] = (counts[c] as number) + 1;
+    }
+    expect(counts).toEqual([6000, 3000, 1000]);
+    const hot = filtered(logp([0.6, 0.3, 0.1]), { temperature: 2 });
+    expect(hot[0]).toBeCloseTo(Math.sqrt(0.6) / (Math.sqrt(0.6) + Math.sqrt(0.3) + Math.sqrt(0.1)), 12);
+  });
+});
