@@ -92,7 +92,9 @@ describe("generate CLI", () => {
     const child = spawnSync(process.execPath, ["-e", `
       const { spawn } = require("node:child_process");
       const c = spawn(process.execPath, [${JSON.stringify(main)}, "train", ${SMALL.map((s) => JSON.stringify(s)).join(", ")}, "--steps", "100000", "--out", "int"], { cwd: ${JSON.stringify(dir)}, env: { ...process.env, INIT_CWD: ${JSON.stringify(dir)} } });
-      setTimeout(() => c.kill("SIGINT"), 2500);
+      // Interrupt once training has started (its settings line is printed just before the loop).
+      let sent = false;
+      c.stdout.on("data", (d) => { if (!sent && String(d).includes("model:")) { sent = true; setTimeout(() => c.kill("SIGINT"), 1000); } });
       c.on("exit", (code) => { console.log(code); });
     `], { encoding: "utf8" });
     expect(child.stdout.trim()).toBe("130");
