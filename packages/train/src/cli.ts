@@ -1,4 +1,5 @@
 // A small command-line parser for the apps: --flag VALUE, --switch, and positionals; unknown flags are errors.
+import { GatedException } from "@gated/autograd";
 
 export interface Parsed {
   readonly flags: Map<string, string | true>;
@@ -55,4 +56,49 @@ export function choice<T extends string>(p: Parsed, name: string, options: reado
   const v = str(p, name);
   if (v === undefined) return fallback;
   return (options as readonly string[]).includes(v) ? (v as T) : `--${name} must be one of ${options.join(", ")}, got '${v}'`;
+}
+
+/** One subcommand of an app: its help, its flags, and what it does (a string result is a one-line error). */
+export interface Command {
+  readonly help: string;
+  readonly valued: readonly string[];
+  readonly switches: readonly string[];
+  readonly run: (p: Parsed, log: (line: string) => void) => number | string | Promise<number | string>;
+}
+
+/**
+ * Runs `app <command> [options]`: --help on the app and on each command, usage errors (exit 2), and every
+ * failure as one line "app command: error: ..." on stderr with a non-zero exit.
+ */
+export async function runCli(app: string, usage: string, commands: Readonly<Record<string, Command>>, argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = commands[name];
+  if (cmd === undefined) {
+    console.error(`${app}: unknown command '${name}'\n${usage}`);
+    return 2;
+  }
+  const parsed = parseArgs(rest, cmd.valued, cmd.switches);
+  if (typeof parsed === "string") {
+    console.error(`${app} ${name}: ${parsed}\n${cmd.help}`);
+    return 2;
+  }
+  if (parsed.flags.has("help")) {
+    console.log(cmd.help);
+    return 0;
+  }
+  try {
+    const r = await cmd.run(parsed, (line) => console.log(line));
+    if (typeof r === "string") {
+      console.error(`${app} ${name}: error: ${r}`);
+      return r.startsWith("--") || r.includes("needs") ? 2 : 1;
+    }
+    return r;
+  } catch (e) {
+    console.error(`${app} ${name}: error: ${e instanceof GatedException ? e.error.message : e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
 }
