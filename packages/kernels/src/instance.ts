@@ -2,7 +2,7 @@
 //
 // Both builds import the same WebAssembly.Memory, so a WasmF32 allocated once works with either. Their static
 // data (the log table of Mathf.log) is identical and sits below the heap base. The relaxed-SIMD build is used
-// only where WebAssembly.validate accepts it (Chromium and Firefox do; Node 20 needs
+// only where WebAssembly.validate accepts it (Chromium does; Node 20 needs
 // --experimental-wasm-relaxed-simd).
 import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./generated/wasm.js";
 import { Heap } from "./heap.js";
