@@ -24,3 +24,23 @@ describe("README example", () => {
     expect(ag.attempt(() => recurrent(params, config, x, { mask: [1, 0, 1, 1, 1, ...mask.slice(5)] }))._tag).toBe("Left");
   });
 });
+
+describe("dropout between stacked layers", () => {
+  it("applies in training only, between layers, seeded by the key", () => {
+    const config = { mode: "gru", inputSize: 4, hiddenSize: 6, numLayers: 2, dropout: 0.5 } as const;
+    const params = initRecurrent(random.key(3), config);
+    const x = ag.tensorFromArray(Float32Array.from(random.normal(random.key(4), 2 * 5 * 4)), [2, 5, 4]);
+    const evalOut = Array.from(recurrent(params, config, x).output.toArray());
+    const a = Array.from(recurrent(params, config, x, { training: true, key: random.key(9) }).output.toArray());
+    const b = Array.from(recurrent(params, config, x, { training: true, key: random.key(9) }).output.toArray());
+    const c = Array.from(recurrent(params, config, x, { training: true, key: random.key(10) }).output.toArray());
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(evalOut);
+    expect(a).not.toEqual(c);
+    // One layer: nothing between layers, so training mode changes nothing.
+    const single = { ...config, numLayers: 1 };
+    const p1 = initRecurrent(random.key(3), single);
+    expect(Array.from(recurrent(p1, single, x, { training: true, key: random.key(9) }).output.toArray())).toEqual(Array.from(recurrent(p1, single, x).output.toArray()));
+    expect(ag.attempt(() => recurrent(params, config, x, { training: true }))._tag).toBe("Left");
+  });
+});
