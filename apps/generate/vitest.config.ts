@@ -1,3 +1,3 @@
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({ test: { include: ["test/**/*.test.ts"], testTimeout: 300_000 } });
+export default defineConfig({ test: { include: ["test/**/*.test.ts"], setupFiles: ["test/setup.ts"], testTimeout: 300_000 } });
