@@ -2,15 +2,16 @@
 // first, and softmax, logSoftmax and crossEntropy are built on it. Their gradients come from the primitives'.
 import { invalidArgument, raise, shapeMismatch } from "./errors.js";
 import { mapUnary } from "./impl/elementwise.js";
-import { add, exp, gather, log, max, mean, neg, reshape, stopGradient, sub, sum } from "./ops.js";
+import { add, exp, gather, log, max, mean, neg, reshape, sub, sum } from "./ops.js";
 import { normalizeAxes, showShape } from "./shape.js";
-import type { Tensor } from "./tensor.js";
+import { detach, type Tensor } from "./tensor.js";
 
 /** log(sum(exp(x))) over `axes` (default: the last), stable; an all -Inf slice gives -Inf. */
 export function logsumexp(x: Tensor, axes: number | readonly number[] = -1, { keepDims = false } = {}): Tensor {
   const ax = normalizeAxes("logsumexp", x.rank, axes);
-  // The shift is a constant (its gradient cancels exactly); infinite maxima shift by 0 so -Inf rows stay -Inf.
-  const m = mapUnary(stopGradient(max(x, ax, { keepDims: true })), (v) => (Number.isFinite(v) ? v : 0));
+  // The shift is a constant (its gradient cancels exactly), so it is computed on the untraced values: no node is
+  // recorded for it. Infinite maxima shift by 0 so that -Inf rows stay -Inf.
+  const m = mapUnary(max(detach(x), ax, { keepDims: true }), (v) => (Number.isFinite(v) ? v : 0));
   const lse = add(log(sum(exp(sub(x, m)), ax, { keepDims: true })), m);
   return keepDims ? lse : reshape(lse, x.shape.filter((_, i) => !ax.includes(i)));
 }
