@@ -1,10 +1,10 @@
 // Checkpoints: a model directory (config.json, weights.safetensors, optimizer.safetensors, curves.svg) written
 // atomically, so an interrupted run leaves the previous complete checkpoint or the new one, never half of one.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Tensor, tensorFromArray } from "@gated/autograd";
 import { type AdamState, readSafetensors, writeSafetensors } from "@gated/nn";
-import { writeDirAtomic } from "@gated/train";
+import { readModelConfig, writeDirAtomic } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import type { LmConfig, LmParams, LmState } from "./model.js";
 
@@ -74,16 +74,9 @@ export interface Loaded {
 
 /** Loads and checks a checkpoint; Left is a one-line message. */
 export function loadCheckpoint(dir: string, withOptimizer: boolean): E.Either<string, Loaded> {
-  if (!existsSync(join(dir, "config.json"))) return E.left(`no model in '${dir}' (config.json is missing): train one with 'pnpm generate train --out ${dir}'`);
-  let cfg: Record<string, unknown>;
-  try {
-    cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
-  } catch (e) {
-    return E.left(`'${join(dir, "config.json")}' is corrupt (${(e as Error).message})`);
-  }
-  if (cfg.format !== FORMAT) return E.left(`'${dir}' holds a '${String(cfg.format)}', not a ${FORMAT}`);
-  if (cfg.version !== VERSION) return E.left(`'${dir}' was saved in format version ${String(cfg.version)}; this program reads version ${VERSION}`);
-  const meta = cfg as unknown as Meta;
+  const header = readModelConfig(dir, FORMAT, VERSION, `train one with 'pnpm generate train --out ${dir}'`);
+  if (!header.ok) return E.left(header.error);
+  const meta = header.config as unknown as Meta;
   if (!Array.isArray(meta.vocab) || typeof meta.config !== "object") return E.left(`'${join(dir, "config.json")}' lacks vocab or config`);
   const read = (name: string) => {
     try {

@@ -1,10 +1,9 @@
 // pnpm generate eval: test bits per character of a model beside Kneser-Ney n-gram models of orders 1 to 7.
 import { bitsPerCharacter, countNgrams, trainKneserNey } from "@gated/counting";
 import { loadCorpus } from "@gated/data";
-import { type Parsed, str } from "@gated/train";
+import { type Parsed, str, userPath } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
-import { userPath } from "./paths.js";
 import { streamBpc } from "./stream.js";
 
 export const EVAL_HELP = `usage: pnpm generate eval --model DIR [--json]

@@ -1,11 +1,10 @@
 // pnpm generate sample: text from a trained model, one character at a time (greedy, temperature, top-k, top-p),
 // or the most likely continuation by beam search.
 import { random } from "@gated/nn";
-import { int, num, type Parsed, str } from "@gated/train";
+import { int, num, type Parsed, str, userPath } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { type LmState, logProbs, zeroState } from "./model.js";
-import { userPath } from "./paths.js";
 import { filtered, pick } from "./sampling.js";
 
 export const SAMPLE_HELP = `usage: pnpm generate sample --model DIR [options]

@@ -4,12 +4,11 @@
 import { valueAndGrad } from "@gated/autograd";
 import { loadCorpus } from "@gated/data";
 import { type AdamState, adam, clipByGlobalNorm, constant, cosineWithWarmup, random } from "@gated/nn";
-import { choice, int, lineChart, num, type Parsed, progress, str } from "@gated/train";
+import { choice, int, lineChart, num, type Parsed, progress, str, userPath } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { type HistoryPoint, loadCheckpoint, type Meta, saveCheckpoint } from "./checkpoint.js";
 import { type Cell, initLm, type LmConfig, type LmParams, type LmState, lossAndState, zeroState } from "./model.js";
 import { streamBpc } from "./stream.js";
-import { userPath } from "./paths.js";
 
 export const TRAIN_HELP = `usage: pnpm generate train [options]
 Trains embedding -> LSTM | GRU | RNN | IRNN -> linear on the first 90% of a text (default: the bundled Moby-Dick),

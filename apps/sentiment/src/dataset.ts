@@ -1,6 +1,6 @@
 // The data a command works on: the bundled sentiment sentences, or a CSV / TSV / JSONL file; always split the
 // same way (original index i goes to test when i % 5 === 4), then tokenised into words.
-import { resolve } from "node:path";
+import { userPath } from "@gated/train";
 import { bigrams, encode, type Example, loadFile, loadSentimentExamples, splitEveryFifth, type Vocab, words } from "@gated/data";
 import * as E from "fp-ts/lib/Either.js";
 
@@ -17,8 +17,6 @@ export interface Dataset {
   readonly classes: string[];
 }
 
-/** Paths are relative to where the user ran pnpm (INIT_CWD), not to the app's folder. */
-export const userPath = (p: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), p);
 
 export function loadDataset(o: DataOptions): E.Either<string, Dataset> {
   const loaded = o.file === undefined ? loadSentimentExamples() : loadFile(userPath(o.file), { ...(o.textColumn ? { textColumn: o.textColumn } : {}), ...(o.labelColumn ? { labelColumn: o.labelColumn } : {}) });

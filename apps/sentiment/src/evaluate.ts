@@ -1,10 +1,10 @@
 // pnpm sentiment eval: accuracy per source and overall on the test split, beside the majority class and naive
 // Bayes (unigrams + bigrams) trained on the same training split.
 import { predictNaiveBayes, trainNaiveBayes } from "@gated/counting";
-import { classificationMetrics } from "@gated/train";
+import { classificationMetrics, userPath } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { type Parsed, str } from "@gated/train";
-import { loadDataset, nbFeatures, userPath } from "./dataset.js";
+import { loadDataset, nbFeatures } from "./dataset.js";
 import { argmax, predictor } from "./predictor.js";
 import { loadModel } from "./store.js";
 

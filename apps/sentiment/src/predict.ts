@@ -1,8 +1,7 @@
 // pnpm sentiment predict: label and probability for sentences given as arguments, or one per line on stdin.
 import { readFileSync } from "node:fs";
 import * as E from "fp-ts/lib/Either.js";
-import { type Parsed, str } from "@gated/train";
-import { userPath } from "./dataset.js";
+import { type Parsed, str, userPath } from "@gated/train";
 import { argmax, predictor } from "./predictor.js";
 import { loadModel } from "./store.js";
 

@@ -1,10 +1,10 @@
 // The model directory: config.json (format, version, configuration, vocabulary, classes, training summary) and
 // weights.safetensors, written atomically; and its checked loading.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Tensor } from "@gated/autograd";
 import { readSafetensors, writeSafetensors } from "@gated/nn";
-import { writeDirAtomic } from "@gated/train";
+import { readModelConfig, writeDirAtomic } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { fromStateDict, type ModelConfig, type Params, toStateDict } from "./model.js";
 
@@ -30,16 +30,9 @@ export function saveModel(dir: string, model: SavedModel, params: Params, extra:
 
 /** Loads and checks a model directory; the Left is a one-line message naming the problem. */
 export function loadModel(dir: string): E.Either<string, { model: SavedModel; params: Params }> {
-  if (!existsSync(join(dir, "config.json"))) return E.left(`no model in '${dir}' (config.json is missing): train one with 'pnpm sentiment train --out ${dir}'`);
-  let cfg: Record<string, unknown>;
-  try {
-    cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
-  } catch (e) {
-    return E.left(`'${join(dir, "config.json")}' is corrupt (${(e as Error).message}): retrain the model`);
-  }
-  if (cfg.format !== FORMAT) return E.left(`'${dir}' holds a '${String(cfg.format)}', not a ${FORMAT}`);
-  if (cfg.version !== VERSION) return E.left(`'${dir}' was saved in format version ${String(cfg.version)}; this program reads version ${VERSION}: retrain the model`);
-  const model = cfg as unknown as SavedModel;
+  const header = readModelConfig(dir, FORMAT, VERSION, `retrain with 'pnpm sentiment train --out ${dir}'`);
+  if (!header.ok) return E.left(header.error);
+  const model = header.config as unknown as SavedModel;
   if (!Array.isArray(model.vocab) || !Array.isArray(model.classes) || typeof model.config !== "object" || model.config === null) return E.left(`'${join(dir, "config.json")}' lacks vocab, classes or config: retrain the model`);
   let bytes: Uint8Array;
   try {

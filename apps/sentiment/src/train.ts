@@ -3,11 +3,10 @@
 import { crossEntropy } from "@gated/autograd";
 import { buildVocab, encode, words } from "@gated/data";
 import { adam, random } from "@gated/nn";
-import { fit, lineChart } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
-import { type Parsed, choice, int, num, str } from "@gated/train";
+import { choice, fit, int, lineChart, num, type Parsed, str, userPath } from "@gated/train";
 import { bucketedBatches, type Encoded, type LabelledBatch, sequentialBatches } from "./batches.js";
-import { loadDataset, userPath } from "./dataset.js";
+import { loadDataset } from "./dataset.js";
 import { type Cell, forward, initParams, type ModelConfig, type Params, type Pooling } from "./model.js";
 import { argmax, predictor } from "./predictor.js";
 import { nbFeaturesOf, trainNbTables } from "./nb-features.js";

@@ -1,5 +1,6 @@
 // A small command-line parser for the apps: --flag VALUE, --switch, and positionals; unknown flags are errors.
 import { GatedException } from "@gated/autograd";
+import { resolve } from "node:path";
 
 export interface Parsed {
   readonly flags: Map<string, string | true>;
@@ -102,3 +103,6 @@ export async function runCli(app: string, usage: string, commands: Readonly<Reco
     return 1;
   }
 }
+
+/** A path the user typed, relative to where they ran pnpm (INIT_CWD), not to the app's folder. */
+export const userPath = (p: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), p);

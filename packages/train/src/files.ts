@@ -1,5 +1,5 @@
 // Files written so that nothing the user saved is lost: a file or a directory appears complete or not at all.
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** Writes a file through a temporary file in the same directory and a rename. */
@@ -31,4 +31,24 @@ export function writeDirAtomic(dir: string, files: Readonly<Record<string, strin
     throw e;
   }
   rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Reads `dir/config.json` of a saved model and checks its format and version; the Left is a one-line message
+ * that names the problem (`remedy` is appended where retraining is the way out).
+ */
+export function readModelConfig(dir: string, format: string, version: number, remedy: string): { ok: true; config: Record<string, unknown> } | { ok: false; error: string } {
+  const file = join(dir, "config.json");
+  if (!existsSync(file)) return { ok: false, error: `no model in '${dir}' (config.json is missing): ${remedy}` };
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    return { ok: false, error: `'${file}' is corrupt (${(e as Error).message}): ${remedy}` };
+  }
+  if (config === null || typeof config !== "object") return { ok: false, error: `'${file}' is not a JSON object: ${remedy}` };
+  const c = config as Record<string, unknown>;
+  if (c.format !== format) return { ok: false, error: `'${dir}' holds a '${String(c.format)}', not a ${format}` };
+  if (c.version !== version) return { ok: false, error: `'${dir}' was saved in format version ${String(c.version)}; this program reads version ${version}: ${remedy}` };
+  return { ok: true, config: c };
 }
