@@ -92,17 +92,3 @@ export function fromStateDict(sd: Readonly<Record<string, Tensor>>): Params {
   for (const [k, v] of Object.entries(sd)) if (k.startsWith("rnn.")) rnn[k.slice(4)] = v;
   return { embedding: sd["embedding.weight"] as Tensor, rnn, head: { weight: sd["head.weight"] as Tensor, bias: sd["head.bias"] as Tensor } };
 }
-
-/** Class probabilities of each row of logits. */
-export function softmaxRows(logits: Float32Array | Float64Array, classes: number): number[][] {
-  const rows: number[][] = [];
-  for (let i = 0; i < logits.length / classes; i++) {
-    const r = Array.from(logits.subarray(i * classes, (i + 1) * classes));
-    const m = Math.max(...r);
-    const e = r.map((v) => Math.exp(v - m));
-    const z = e.reduce((a, v) => a + v, 0);
-    rows.push(e.map((v) => v / z));
-  }
-  return rows;
-}
-

@@ -1,15 +1,16 @@
 // Running a trained model: class probabilities for texts, in batches.
+import { softmax } from "@gated/autograd";
 import { vocabFromTokens } from "@gated/data";
 import { idsOf } from "./dataset.js";
 import { sequentialBatches } from "./batches.js";
-import { forward, type ModelConfig, type Params, softmaxRows } from "./model.js";
+import { forward, type ModelConfig, type Params } from "./model.js";
 import { type NbTables, nbFeaturesOf } from "./nb-features.js";
 
 export function predictor(params: Params, config: ModelConfig, vocabTokens: readonly string[], classes: readonly string[], maxLen: number, nb?: NbTables) {
   const vocab = vocabFromTokens(vocabTokens);
   return (texts: readonly string[]): number[][] => {
     const enc = texts.map((t) => ({ ids: idsOf(vocab, t, maxLen), label: 0, ...(nb ? { nb: nbFeaturesOf(nb, t, maxLen) } : {}) }));
-    return sequentialBatches(enc, 128).flatMap((b) => softmaxRows(forward(params, config, b).toArray(), classes.length));
+    return sequentialBatches(enc, 128).flatMap((b) => softmax(forward(params, config, b)).toNested() as number[][]);
   };
 }
 

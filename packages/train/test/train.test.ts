@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ag from "@gated/autograd";
@@ -74,7 +74,5 @@ describe("charts", () => {
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.match(/<polyline/g)?.length).toBe(3);
     expect(svg).toContain(">accuracy<");
-    const dir = mkdtempSync(join(tmpdir(), "gated-chart-"));
-    writeFileSync(join(dir, "c.svg"), svg);
   });
 });
