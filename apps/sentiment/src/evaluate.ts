@@ -31,7 +31,7 @@ export function evalCommand(p: Parsed, log: (line: string) => void): number | st
   const classes = model.classes;
   const unknown = test.find((e) => !classes.includes(e.label));
   if (unknown) return `${source}: test label '${unknown.label}' is not one the model knows (${classes.join(", ")})`;
-  const probs = predictor(params, model.config, model.vocab, classes, model.maxLen, model.nb)(test.map((e) => e.text));
+  const probs = predictor(params, model.config, model.vocab, model.maxLen, model.nb)(test.map((e) => e.text));
   const gated = probs.map((pr) => classes[argmax(pr)] as string);
   const counts = new Map<string, number>();
   for (const e of train) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);

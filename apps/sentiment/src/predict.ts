@@ -25,7 +25,7 @@ export function predictCommand(p: Parsed, log: (line: string) => void): number |
     texts = input.split(/\r?\n/).filter((l) => l.trim() !== "");
     if (texts.length === 0) return "no sentences: give them as arguments or one per line on stdin";
   }
-  const probs = predictor(params, model.config, model.vocab, model.classes, model.maxLen, model.nb)(texts);
+  const probs = predictor(params, model.config, model.vocab, model.maxLen, model.nb)(texts);
   texts.forEach((t, i) => {
     const pr = probs[i] as number[];
     const k = argmax(pr);

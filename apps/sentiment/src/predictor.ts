@@ -6,7 +6,7 @@ import { sequentialBatches } from "./batches.js";
 import { forward, type ModelConfig, type Params } from "./model.js";
 import { type NbTables, nbFeaturesOf } from "./nb-features.js";
 
-export function predictor(params: Params, config: ModelConfig, vocabTokens: readonly string[], classes: readonly string[], maxLen: number, nb?: NbTables) {
+export function predictor(params: Params, config: ModelConfig, vocabTokens: readonly string[], maxLen: number, nb?: NbTables) {
   const vocab = vocabFromTokens(vocabTokens);
   return (texts: readonly string[]): number[][] => {
     const enc = texts.map((t) => ({ ids: idsOf(vocab, t, maxLen), label: 0, ...(nb ? { nb: nbFeaturesOf(nb, t, maxLen) } : {}) }));

@@ -105,7 +105,7 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
   });
   const seconds = (performance.now() - t0) / 1000;
   const best = result.history[result.bestEpoch - 1];
-  const predict = predictor(result.best, config, vocab.tokens, classes, maxLen, nbTables);
+  const predict = predictor(result.best, config, vocab.tokens, maxLen, nbTables);
   const testAcc = test.length === 0 ? Number.NaN : predict(test.map((e) => e.text)).filter((pr, i) => classes[argmax(pr)] === test[i]?.label).length / test.length;
   log(`trained in ${seconds.toFixed(1)}s: best epoch ${result.bestEpoch} (validation accuracy ${(100 * (best?.valAccuracy ?? 0)).toFixed(1)}%), test accuracy ${(100 * testAcc).toFixed(1)}%`);
   const curves = lineChart([
