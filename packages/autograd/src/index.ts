@@ -15,7 +15,7 @@ export * from "./errors.js";
 export { checkVjp, type GradcheckOptions, type GradcheckReport, gradcheck, isOk, type VjpCheck, type WorstElement } from "./gradcheck.js";
 export * from "./ops.js";
 export { type PrimitiveName, primitives } from "./primitives/index.js";
-export { index0, scan, type ScanOptions } from "./scan.js";
+export { index0, scan, type ScanOptions, unstack } from "./scan.js";
 export { broadcastShapes, type Shape, sizeOf } from "./shape.js";
 export type { DType } from "./storage.js";
 export { empty, full, ones, scalar, Tensor, tensor, tensorFromArray, tensorOrThrow, zeros } from "./tensor.js";

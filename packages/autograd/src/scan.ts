@@ -1,4 +1,5 @@
 // scan: a loop over the leading axis of its inputs, differentiable because each step is ordinary traced ops.
+import { customVjp } from "./custom-vjp.js";
 import { invalidArgument, raise } from "./errors.js";
 import { reshape, slice, stack } from "./ops.js";
 import type { Tensor } from "./tensor.js";
@@ -12,6 +13,23 @@ export interface ScanOptions {
 /** x[t] without the leading axis. */
 export function index0(x: Tensor, t: number): Tensor {
   return reshape(slice(x, [t, ...x.shape.slice(1).map(() => 0)], [1, ...x.shape.slice(1)]), x.shape.slice(1));
+}
+
+/**
+ * x[0], ..., x[T-1]: the tensor split along its leading axis, as one node whose VJP stacks the T cotangents
+ * (zeros where a row got none). Slicing each row separately would cost O(T^2) in the backward pass: every slice's
+ * VJP pads its cotangent to x's full shape before the T results are added.
+ * @since 0.1.0
+ */
+export const unstack: (x: Tensor) => Tensor[] = customVjp(
+  (x: Tensor) => rows(x),
+  (x: Tensor) => [rows(x), undefined] as const,
+  (_res: undefined, gs: Tensor[]) => [stack(gs, 0)],
+);
+
+function rows(x: Tensor): Tensor[] {
+  if (x.rank === 0) raise(invalidArgument("unstack", "x", "must have a leading axis (it is a scalar)"));
+  return Array.from({ length: x.shape[0] as number }, (_, t) => index0(x, t));
 }
 
 /**
@@ -35,11 +53,12 @@ export function scan<C, X, Y>(step: (carry: C, x: X) => readonly [C, Y], carry0:
   const T = first.shape[0] as number;
   if (T === 0) raise(invalidArgument("scan", "xs", "has length 0: scan needs at least one step"));
   for (const t of tensors) if (t.shape[0] !== T) raise(invalidArgument("scan", "xs", `leaves must share the leading axis: ${T} and ${t.shape[0]}`));
+  const split = tensors.map(unstack);
   let carry = carry0;
   const outs: Y[] = new Array<Y>(T);
   for (let i = 0; i < T; i++) {
     const t = reverse ? T - 1 - i : i;
-    const xt = replaceLeaves(xs, tensors.map((x) => index0(x, t)));
+    const xt = replaceLeaves(xs, split.map((rowsOfX) => rowsOfX[t] as Tensor));
     const [next, y] = step(carry, xt);
     carry = next;
     outs[t] = y;

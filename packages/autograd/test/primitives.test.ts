@@ -1,7 +1,7 @@
 // Every primitive's VJP against central differences in float64, on random shapes and values (broadcasting
 // included). One table row per operation: how to build its inputs from a random case, and how to apply it.
 import fc from "fast-check";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as ag from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { broadcastableArb, expectVjp, rand, randAway, shapeArb } from "./util.js";
@@ -154,5 +154,48 @@ describe("every primitive's VJP matches central differences (float64)", () => {
     for (let i = 0; i < 3; i++) if (gv[i] !== xv[i]) throw new Error(`stopGradient: grad ${gv[i]} should be x ${xv[i]} (only the unstopped factor)`);
     const h = ag.grad((x: Tensor) => ag.sum(ag.astype(x, "float32")))(x) as Tensor;
     if (h.dtype !== "float64" || Array.from(h.toArray()).some((v) => v !== 1)) throw new Error("cast: gradient must be ones in the input's dtype");
+  });
+});
+
+describe("layout copies against element-by-element references", () => {
+  const strides = (s: readonly number[]) => s.map((_, i) => s.slice(i + 1).reduce((a, b) => a * b, 1));
+  const unravel = (i: number, s: readonly number[]) => strides(s).map((st, k) => Math.floor(i / st) % (s[k] as number));
+
+  it("slice and transpose copy the right elements for any shape, in both dtypes", () => {
+    fc.assert(
+      fc.property(
+        shapeArb(1, 4).chain((s) => fc.tuple(fc.constant(s), fc.tuple(...s.map((d) => fc.integer({ min: 0, max: d - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 0, max: d - b }))))), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length }), fc.constantFrom("float32" as const, "float64" as const))),
+        ([s, bs, perm, dtype]) => {
+          const n = s.reduce((a, b) => a * b, 1);
+          const data = Float64Array.from({ length: n }, (_, i) => i + 1);
+          const x = ag.tensorFromArray(dtype === "float32" ? Float32Array.from(data) : data, s);
+          const xs = strides(s);
+          const begin = bs.map(([b]) => b);
+          const size = bs.map(([, z]) => z);
+          const sl = ag.slice(x, begin, size).toArray();
+          for (let i = 0; i < sl.length; i++) {
+            const idx = unravel(i, size);
+            expect(sl[i]).toBe(idx.reduce((acc, v, k) => acc + (v + (begin[k] as number)) * (xs[k] as number), 0) + 1);
+          }
+          const outShape = perm.map((p) => s[p] as number);
+          const tr = ag.transpose(x, perm).toArray();
+          for (let i = 0; i < tr.length; i++) {
+            const idx = unravel(i, outShape);
+            expect(tr[i]).toBe(idx.reduce((acc, v, k) => acc + v * (xs[perm[k] as number] as number), 0) + 1);
+          }
+          // slice's VJP writes g back where the slice came from, zeros elsewhere
+          const g = ag.grad((v: ag.Tensor) => ag.sum(ag.mul(ag.slice(v, begin, size), ag.slice(x, begin, size))))(x).toArray();
+          let nonzero = 0;
+          for (let i = 0; i < n; i++) {
+            const idx = unravel(i, s);
+            const inside = idx.every((v, k) => v >= (begin[k] as number) && v < (begin[k] as number) + (size[k] as number));
+            expect(g[i]).toBe(inside ? i + 1 : 0);
+            if (inside) nonzero++;
+          }
+          expect(nonzero).toBe(sl.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -67,3 +67,23 @@ describe("scan", () => {
     expect(Array.from(back.toArray())).toEqual([6, 5, 3]);
   });
 });
+
+describe("unstack", () => {
+  it("splits along the leading axis into rows equal to index0, and its VJP stacks the rows' cotangents (zeros where unused)", () => {
+    const x = rand([4, 2, 3], 11);
+    const rows = ag.unstack(x);
+    expect(rows).toHaveLength(4);
+    rows.forEach((r, t) => {
+      expect(r.shape).toEqual([2, 3]);
+      expect(Array.from(r.toArray())).toEqual(Array.from(ag.index0(x, t).toArray()));
+    });
+    // rows 1 and 3 unused: their cotangent is zero
+    expectVjp("unstack", (v: Tensor) => {
+      const [a, , c] = ag.unstack(v) as [Tensor, Tensor, Tensor];
+      return ag.sum(ag.mul(ag.tanh(a), c));
+    }, [x], 13);
+    const g = ag.grad((v: Tensor) => ag.sum(ag.unstack(v)[2] as Tensor))(x).toArray();
+    expect(Array.from(g)).toEqual(Array.from({ length: 24 }, (_, i) => (i >= 12 && i < 18 ? 1 : 0)));
+    expect(() => ag.unstack(ag.scalar(1))).toThrow(/leading axis/);
+  });
+});
