@@ -4,7 +4,7 @@
 import { valueAndGrad } from "@gated/autograd";
 import { loadCorpus } from "@gated/data";
 import { type AdamState, adam, clipByGlobalNorm, constant, cosineWithWarmup, random } from "@gated/nn";
-import { choice, int, lineChart, num, type Parsed, progress, str, userPath } from "@gated/train";
+import { choice, int, num, type Parsed, progress, str, userPath, xyChart } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { type HistoryPoint, loadCheckpoint, type Meta, saveCheckpoint } from "./checkpoint.js";
 import { type Cell, initLm, type LmConfig, type LmParams, type LmState, lossAndState, zeroState } from "./model.js";
@@ -107,8 +107,15 @@ export async function trainCommand(p: Parsed, log: (line: string) => void): Prom
     training: { seed: o.seed, steps: o.steps, done, batching: o.batching, schedule: o.schedule, batch: B, seq: T, lr: o.lr, clip: o.clip, cursor, seconds, history },
   });
   const curves = () =>
-    lineChart([
-      { title: "bits per character", series: [{ name: "train", values: history.map((h) => h.trainBpc) }, { name: "test", values: history.filter((h) => h.testBpc !== undefined).map((h) => h.testBpc as number) }] },
+    xyChart([
+      {
+        title: "bits per character",
+        xLabel: "step",
+        series: [
+          { name: "train", x: history.map((h) => h.step), y: history.map((h) => h.trainBpc) },
+          { name: "test", x: history.filter((h) => h.testBpc !== undefined).map((h) => h.step), y: history.filter((h) => h.testBpc !== undefined).map((h) => h.testBpc as number) },
+        ],
+      },
     ]);
   const bar = p.flags.has("quiet") ? undefined : progress({ label: "train", total: o.steps });
   const inputs = new Int32Array(B * T);

@@ -5,7 +5,7 @@ import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
 import { adam, random } from "@gated/nn";
 import { describe, expect, it } from "vitest";
-import { classificationMetrics, fit, lineChart, writeDirAtomic, writeFileAtomic } from "../src/index.js";
+import { classificationMetrics, fit, lineChart, writeDirAtomic, writeFileAtomic, xyChart } from "../src/index.js";
 
 describe("metrics", () => {
   it("accuracy, confusion matrix, precision, recall and F1", () => {
@@ -74,5 +74,34 @@ describe("charts", () => {
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.match(/<polyline/g)?.length).toBe(3);
     expect(svg).toContain(">accuracy<");
+  });
+});
+
+describe("xyChart", () => {
+  const tagsOf = (svg: string, name: string) => [...svg.matchAll(new RegExp(`<${name} ([^>]*)>`, "g"))].map((m) => m[1] as string);
+
+  it("breaks a line at values a log axis cannot show instead of drawing them", () => {
+    const svg = xyChart([{ title: "g", logY: true, series: [{ name: "a", x: [0, 1, 2, 3, 4], y: [1, 0.1, 0, 0.01, Number.NaN] }] }]);
+    const lines = tagsOf(svg, "polyline");
+    expect(lines).toHaveLength(2); // [1, 0.1] and [0.01]
+    expect(lines.every((l) => l.includes('data-series="a"'))).toBe(true);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    expect(svg).toContain(">0.01<"); // a decade tick
+  });
+
+  it("draws reference lines, keeps given colours, escapes names and puts the legend beside the plot", () => {
+    const svg = xyChart([{ title: "t", series: [{ name: "x<y & z", x: [1, 2], y: [3, 4], color: "#123456", dashed: true }], reference: [{ y: 3.5, label: "base" }] }], { legend: 100 });
+    expect(tagsOf(svg, "polyline")[0]).toContain('stroke="#123456"');
+    expect(tagsOf(svg, "polyline")[0]).toContain("stroke-dasharray");
+    expect(tagsOf(svg, "line").some((l) => l.includes('class="reference"'))).toBe(true);
+    expect(svg).toContain("x&lt;y &amp; z");
+    expect(svg).not.toContain("x<y");
+  });
+
+  it("places log-axis points by their logarithm: a decade is a fixed distance", () => {
+    const svg = xyChart([{ title: "t", logY: true, series: [{ name: "a", x: [0, 1, 2], y: [1, 10, 100] }] }]);
+    const pts = (tagsOf(svg, "polyline")[0]?.match(/points="([^"]*)"/)?.[1] ?? "").split(" ").map((p) => Number(p.split(",")[1]));
+    expect(pts).toHaveLength(3);
+    expect((pts[0] as number) - (pts[1] as number)).toBeCloseTo((pts[1] as number) - (pts[2] as number), 6);
   });
 });
