@@ -1,9 +1,9 @@
 // Parameters for a recurrent layer, by PyTorch's names, and the lecture's presets (IRNN, LSTM forget bias).
-import { type DType, type Tensor, tensorFromArray } from "@gated/autograd";
+import { type DType, invalidArgument, raise, type Tensor, tensorFromArray } from "@gated/autograd";
 import { identity, orthogonal, pytorchDefault, xavierUniform } from "./init.js";
 import type { CellParams, } from "./cells.js";
 import { gatesOf, paramName, type RecurrentConfig, type RecurrentParams } from "./layers.js";
-import { foldIn, type Key } from "./random.js";
+import { foldIn, type Key, uniform } from "./random.js";
 
 export interface RecurrentInitOptions {
   /**
@@ -14,6 +14,12 @@ export interface RecurrentInitOptions {
   readonly scheme?: "pytorch" | "xavier" | "orthogonal" | "irnn";
   /** LSTM only: the forget gate's total bias (set in bias_ih, with bias_hh's forget part 0). 1 is common. */
   readonly forgetBias?: number;
+  /**
+   * LSTM only: chrono initialisation for dependencies up to about this many steps (Tallec and Ollivier 2018):
+   * each unit's forget bias is log(u), u uniform on [1, chrono - 1], and its input bias the negative of that, so
+   * units start with memory time scales spread from 1 to `chrono` steps. Excludes `forgetBias`.
+   */
+  readonly chrono?: number;
   /** Scale of the identity for "irnn" (default 1). */
   readonly gain?: number;
   readonly dtype?: DType;
@@ -21,7 +27,12 @@ export interface RecurrentInitOptions {
 
 /** Parameters for `recurrent`, keyed weight_ih_l0, ..., bias_hh_l{L-1}_reverse; every tensor from its own key. */
 export function initRecurrent(k: Key, config: RecurrentConfig, options: RecurrentInitOptions = {}): RecurrentParams {
-  const { scheme = "pytorch", forgetBias, gain = 1, dtype = "float32" } = options;
+  const { scheme = "pytorch", forgetBias, chrono, gain = 1, dtype = "float32" } = options;
+  if (chrono !== undefined) {
+    if (config.mode !== "lstm") raise(invalidArgument("initRecurrent", "chrono", `applies to LSTMs only, not to mode '${config.mode}'`));
+    if (forgetBias !== undefined) raise(invalidArgument("initRecurrent", "chrono", "sets the forget bias itself: give chrono or forgetBias, not both"));
+    if (!(chrono >= 2)) raise(invalidArgument("initRecurrent", "chrono", `is the longest dependency in steps and must be >= 2, got ${chrono}`));
+  }
   const { hiddenSize: H, numLayers: L = 1, bidirectional = false } = config;
   const G = gatesOf(config.mode);
   const D = bidirectional ? 2 : 1;
@@ -45,6 +56,20 @@ export function initRecurrent(k: Key, config: RecurrentConfig, options: Recurren
         out[name("weight_hh")] = scheme === "irnn" ? identity(hh, gain, dtype) : scheme === "orthogonal" ? orthogonalBlocks(next(), G, H, dtype) : xavierUniform(next(), hh, 1, dtype);
         out[name("bias_ih")] = zeros(G * H);
         out[name("bias_hh")] = zeros(G * H);
+      }
+      if (chrono !== undefined) {
+        const bi = out[name("bias_ih")]?.toArray() as Float32Array | Float64Array;
+        const bh = out[name("bias_hh")]?.toArray() as Float32Array | Float64Array;
+        const u = uniform(foldIn(k, 1_000_000 + 2 * l + d), H); // its own keys: the other tensors stay as without chrono
+        for (let j = 0; j < H; j++) {
+          const bf = Math.log(1 + (u[j] as number) * (chrono - 2)); // log of U[1, chrono - 1]
+          bi[H + j] = bf;
+          bi[j] = -bf;
+          bh[H + j] = 0;
+          bh[j] = 0;
+        }
+        out[name("bias_ih")] = tensorFromArray(bi, [G * H]);
+        out[name("bias_hh")] = tensorFromArray(bh, [G * H]);
       }
       if (config.mode === "lstm" && forgetBias !== undefined) {
         const bi = out[name("bias_ih")]?.toArray() as Float32Array | Float64Array;

@@ -56,4 +56,29 @@ describe("initialisers", () => {
     expect(arr(p.bias_ih_l0 as Tensor).slice(3, 6)).toEqual([1, 1, 1]);
     expect(arr(p.bias_hh_l0 as Tensor).slice(3, 6)).toEqual([0, 0, 0]);
   });
+
+  it("chrono initialisation: forget biases log U[1, Tmax - 1], input biases their negatives, nothing else changed", () => {
+    const H = 1000;
+    const config = { mode: "lstm" as const, inputSize: 2, hiddenSize: H, numLayers: 2 };
+    const p = initRecurrent(random.key(8), config, { chrono: 200 });
+    const plain = initRecurrent(random.key(8), config);
+    for (const l of [0, 1]) {
+      const bi = arr(p[`bias_ih_l${l}`] as Tensor);
+      const bh = arr(p[`bias_hh_l${l}`] as Tensor);
+      const f = bi.slice(H, 2 * H);
+      expect(bi.slice(0, H)).toEqual(f.map((v) => -v));
+      expect(bh.slice(0, 2 * H).every((v) => v === 0)).toBe(true);
+      // exp(b_f) is uniform on [1, 199]: its mean is 100 and its range fills the interval
+      const e = f.map(Math.exp);
+      expect(Math.min(...e)).toBeGreaterThanOrEqual(1 - 1e-4);
+      expect(Math.max(...e)).toBeLessThanOrEqual(199 * (1 + 1e-4));
+      expect(Math.abs(e.reduce((a, v) => a + v, 0) / H - 100)).toBeLessThan(6); // sd of the mean: 57 / sqrt(1000) = 1.8
+      // the g and o biases and every weight are the default initialisation's
+      expect(bi.slice(2 * H)).toEqual(arr(plain[`bias_ih_l${l}`] as Tensor).slice(2 * H));
+      expect(arr(p[`weight_hh_l${l}`] as Tensor)).toEqual(arr(plain[`weight_hh_l${l}`] as Tensor));
+    }
+    expect(() => initRecurrent(random.key(8), { mode: "gru", inputSize: 2, hiddenSize: 3 }, { chrono: 10 })).toThrow(/LSTMs only/);
+    expect(() => initRecurrent(random.key(8), config, { chrono: 10, forgetBias: 1 })).toThrow(/not both/);
+    expect(() => initRecurrent(random.key(8), config, { chrono: 1 })).toThrow(/must be >= 2/);
+  });
 });

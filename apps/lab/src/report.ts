@@ -1,0 +1,48 @@
+// Shared by the experiments: list flags, the output directory, number formatting, the JSON report's shape.
+import { type Parsed, str, userPath } from "@gated/train";
+
+/** What `--json` prints and `<experiment>.json` holds: the experiment's name, its settings, its numbers. */
+export interface Report {
+  readonly experiment: string;
+  readonly config: object;
+  readonly seconds: number;
+  readonly [key: string]: unknown;
+}
+
+/** A number flag in [min, max] (inclusive: negative values allowed), or the fallback. */
+export function numIn(p: Parsed, name: string, fallback: number, min: number, max: number): number | string {
+  const v = str(p, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  return v.trim() !== "" && Number.isFinite(n) && n >= min && n <= max ? n : `--${name} must be a number in [${min}, ${max}], got '${v}'`;
+}
+
+/** A comma-separated list of integers in [min, max] (at least one), or the fallback; an error message when invalid. */
+export function intList(p: Parsed, name: string, fallback: number[], min: number, max: number): number[] | string {
+  const v = str(p, name);
+  if (v === undefined) return fallback;
+  const parts = v.split(",").map((s) => s.trim());
+  const nums = parts.map(Number);
+  const bad = parts.find((s, i) => s === "" || !Number.isInteger(nums[i]) || (nums[i] as number) < min || (nums[i] as number) > max);
+  if (bad !== undefined) return `--${name} must be a comma-separated list of integers in [${min}, ${max}], got '${v}'`;
+  return [...new Set(nums)].sort((a, b) => a - b);
+}
+
+/** A comma-separated list of names from `options`, or the fallback. */
+export function nameList<T extends string>(p: Parsed, name: string, options: readonly T[], fallback: readonly T[]): T[] | string {
+  const v = str(p, name);
+  if (v === undefined) return [...fallback];
+  const parts = v.split(",").map((s) => s.trim());
+  const bad = parts.find((s) => !(options as readonly string[]).includes(s));
+  if (bad !== undefined) return `--${name} takes a comma-separated list of ${options.join(", ")}; '${bad}' is not one of them`;
+  return options.filter((o) => parts.includes(o));
+}
+
+/** Where figures and tables go: --out DIR (relative to where pnpm ran), default lab-results. */
+export const outDir = (p: Parsed): string => userPath(str(p, "out") ?? "lab-results");
+
+/** 1.23e-45, 0.0123, 0: three significant digits, exponent form when small. */
+export function sci(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  return Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : v.toPrecision(3);
+}
