@@ -133,9 +133,8 @@ function figures(o: FlowOptions, models: Record<FlowModel, ModelFlow>): { flow: 
     [
       {
         title: "gradient reaching the initial state",
-        xLabel: "sequence length T (log scale)",
+        xLabel: "sequence length T",
         yLabel: "||dL_T / dh_0|| (log scale)",
-        logX: true,
         logY: true,
         series: FLOW_MODELS.map((m) => ({ name: FLOW_LABEL[m], x: o.lengths, y: models[m].h0ByLength, color: colorOf(m) })),
       },

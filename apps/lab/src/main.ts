@@ -10,7 +10,7 @@ const USAGE = `usage: pnpm lab <experiment> [options]   (--help on each)
 
 const COMMANDS = {
   "gradient-flow": { help: FLOW_HELP, run: flowCommand, valued: ["T", "lengths", "hidden", "input", "batch", "seeds", "seed", "out"], switches: ["quick", "json", "help"] },
-  adding: { help: ADDING_HELP, run: addingCommand, valued: ["models", "lengths", "hidden", "batch", "steps", "clip", "forget-bias", "lr", "eval-every", "test-size", "jobs", "seed", "out"], switches: ["quick", "json", "help"] },
+  adding: { help: ADDING_HELP, run: addingCommand, valued: ["models", "lengths", "hidden", "batch", "steps", "clip", "forget-bias", "lr", "eval-every", "test-size", "jobs", "seed", "out", "from"], switches: ["quick", "json", "help"] },
 } satisfies Record<string, Command>;
 
 runCli("lab", USAGE, COMMANDS, process.argv.slice(2)).then((code) => {

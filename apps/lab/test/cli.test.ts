@@ -89,6 +89,16 @@ describe("lab adding --quick", () => {
       expect(wellFormed(svg).some((t) => t.name === "line" && t.attrs.class === "reference")).toBe(true);
     }
     expect(readFileSync(join(dir, "add", "adding.md"), "utf8")).toMatch(/\| 10 \| LSTM \| 0\.001 \|/);
+    // --from redraws the same table and figures from the saved JSON, training nothing
+    const redraw = run(["adding", "--from", "add/adding.json", "--out", "redraw"]);
+    expect(redraw.status, redraw.stderr).toBe(0);
+    expect(readFileSync(join(dir, "redraw", "adding.md"), "utf8")).toBe(readFileSync(join(dir, "add", "adding.md"), "utf8"));
+    expect(readFileSync(join(dir, "redraw", "adding-T20.svg"), "utf8")).toBe(readFileSync(join(dir, "add", "adding-T20.svg"), "utf8"));
+    const notJson = run(["adding", "--from", "add/adding.md"]);
+    expect(notJson.status).toBe(1);
+    expect(notJson.stderr).toMatch(/cannot read --from add\/adding.md: not JSON/);
+    const wrongKind = run(["adding", "--from", "flow/gradient-flow.json"]);
+    expect(wrongKind.stderr).toMatch(/is not the adding.json that 'pnpm lab adding' writes/);
     // one thread or two: the same numbers (each run depends only on its seed)
     const one = JSON.parse(run(["adding", "--quick", "--json", "--models", "lstm,irnn", "--lengths", "10", "--jobs", "1", "--out", "add1"]).stdout);
     for (const x of one.runs) expect(x.test_mse).toBe(report.runs.find((y: { model: string; T: number }) => y.model === x.model && y.T === 10).test_mse);
@@ -100,6 +110,7 @@ describe("lab bad input", () => {
     [["adding", "--lengths", "1"], /--lengths must be a comma-separated list of integers in \[2, 100000\], got '1'/],
     [["adding", "--models", "lstm,transformer"], /'transformer' is not one of them/],
     [["adding", "--steps", "0"], /--steps must be an integer/],
+    [["adding", "--forget-bias", "lots"], /--forget-bias must be a number in \[-20, 20\], got 'lots'/],
     [["gradient-flow", "--lengths", "10,x"], /--lengths must be a comma-separated list/],
     [["gradient-flow", "--bogus"], /unknown option --bogus/],
     [["fly"], /unknown command 'fly'/],

@@ -66,9 +66,12 @@ function axis(values: readonly number[], log: boolean): Axis {
   let lo = Math.min(...ok);
   let hi = Math.max(...ok);
   if (log) {
-    const a = Math.floor(Math.log10(lo) + 1e-9);
-    const b = Math.max(a + 1, Math.ceil(Math.log10(hi) - 1e-9));
-    const stride = Math.max(1, Math.ceil((b - a) / 8));
+    // decades at a round stride (1, 2, 5, 10, 20, 50, ... decades), at most about eight ticks
+    const a0 = Math.floor(Math.log10(lo) + 1e-9);
+    const b0 = Math.max(a0 + 1, Math.ceil(Math.log10(hi) - 1e-9));
+    const stride = [1, 2, 5, 10, 20, 50, 100, 200].find((d) => (b0 - a0) / d <= 8) ?? 500;
+    const a = Math.floor(a0 / stride) * stride;
+    const b = Math.ceil(b0 / stride) * stride;
     const ticks: number[] = [];
     for (let e = a; e <= b; e += stride) {
       ticks.push(10 ** e);
@@ -80,6 +83,7 @@ function axis(values: readonly number[], log: boolean): Axis {
     lo -= 0.5;
     hi += 0.5;
   }
+  if (lo > 0 && lo < (hi - lo) / 4) lo = 0; // steps, lengths: an axis from 0 reads better than one from 10
   // ticks at a round step (1, 2, 2.5 or 5 times a power of ten), about four intervals over the range
   const raw = (hi - lo) / 4;
   const mag = 10 ** Math.floor(Math.log10(raw));
