@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pnpm start: the tour on bundled data. Sentiment: train, evaluate beside the counting baselines, predict.
 # Generation: a small character model trained for about a minute, its test BPC beside Kneser-Ney, samples.
+# Lab: the gradient reaching earlier states of each kind of cell (vanishing gradients, measured).
 set -euo pipefail
 S="node apps/sentiment/dist/main.js"
 G="node apps/generate/dist/main.js"
@@ -18,3 +19,5 @@ $G eval --model charlm-demo
 echo "== generate: samples =="
 $G sample --model charlm-demo --prime "Call me Ishmael. " --length 200 --temperature 0.7 --seed 1
 $G sample --model charlm-demo --prime "The whale " --length 120 --beam 4
+echo "== lab: how much of a loss at step 100 reaches earlier states (full figures: pnpm lab gradient-flow) =="
+node apps/lab/dist/main.js gradient-flow --T 100 --lengths 10,50,100 --seeds 2 --batch 8 --out lab-results
