@@ -65,10 +65,10 @@ function options(p: Parsed): AddingOptions | string {
 }
 
 /** Runs the configs on `jobs` worker threads, longest first; results in the order of `configs`. */
-async function runAll(configs: readonly AddingRunConfig[], jobs: number, say: (line: string) => void): Promise<AddingRun[]> {
+async function runAll(configs: readonly AddingRunConfig[], jobs: number, say: (line: string) => void, onDone: (done: readonly (AddingRun | undefined)[]) => void): Promise<AddingRun[]> {
   const cost = (c: AddingRunConfig) => c.T * c.steps * (c.model === "rnn" || c.model === "irnn" ? 1 : 4);
   const order = configs.map((_, i) => i).sort((a, b) => cost(configs[b] as AddingRunConfig) - cost(configs[a] as AddingRunConfig));
-  const results = new Array<AddingRun>(configs.length);
+  const results = new Array<AddingRun | undefined>(configs.length).fill(undefined);
   const worker = new URL("./adding-worker.js", import.meta.url);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -85,10 +85,11 @@ async function runAll(configs: readonly AddingRunConfig[], jobs: number, say: (l
         w.on("error", reject);
         w.on("exit", (code) => code !== 0 && reject(new Error(`the worker training ${tag} stopped with code ${code}`)));
       });
+      onDone(results);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, configs.length) }, lane));
-  return results;
+  return results as AddingRun[];
 }
 
 /** The test set's own constant-predictor MSE is the run's first reference; 1/6 is its expectation. */
@@ -175,13 +176,11 @@ export async function addingCommand(p: Parsed, log: (line: string) => void): Pro
   );
   say(`adding problem: ${o.models.map((m) => MODEL_LABEL[m]).join(", ")} at T = ${o.lengths.join(", ")}; ${configs.length} runs on ${Math.min(o.jobs, configs.length)} threads`);
   const t0 = performance.now();
-  const runs = await runAll(configs, o.jobs, say);
-  const seconds = (performance.now() - t0) / 1000;
-  const table = markdown(o, runs);
-  const report: Report = {
+  const reportOf = (runs: readonly AddingRun[], complete: boolean): Report => ({
     experiment: "adding",
     config: { ...o, lr: o.lr ?? null },
-    seconds,
+    seconds: (performance.now() - t0) / 1000,
+    complete,
     baseline_mse: BASELINE_MSE,
     runs: runs.map((r) => ({
       model: r.config.model,
@@ -194,9 +193,18 @@ export async function addingCommand(p: Parsed, log: (line: string) => void): Pro
       diverged_at: r.diverged ?? null,
       curve: r.curve,
     })),
+  });
+  const save = (runs: readonly AddingRun[], complete: boolean): Report => {
+    const report = reportOf(runs, complete);
+    writeTableAndFigures(out, { ...o, lengths: o.lengths.filter((T) => runs.some((r) => r.config.T === T)) }, runs);
+    writeFileAtomic(join(out, "adding.json"), `${JSON.stringify(report, null, 1)}\n`);
+    return report;
   };
-  writeTableAndFigures(out, o, runs);
-  writeFileAtomic(join(out, "adding.json"), `${JSON.stringify(report, null, 1)}\n`);
+  // each finished run is saved at once (complete: false until the last), so stopping early keeps what is done
+  const runs = await runAll(configs, o.jobs, say, (done) => save(done.filter((r): r is AddingRun => r !== undefined), false));
+  const report = save(runs, true);
+  const seconds = report.seconds;
+  const table = markdown(o, runs);
   if (json) console.log(JSON.stringify(report));
   else {
     log(table);

@@ -1,7 +1,7 @@
 // The lab CLI end to end in its --quick forms: the files it writes, the SVGs (well-formed, one line per model),
 // the JSON contract, determinism, and bad input.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,6 +74,7 @@ describe("lab adding --quick", () => {
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.experiment).toBe("adding");
+    expect(report.complete).toBe(true);
     expect(report.baseline_mse).toBeCloseTo(1 / 6, 12);
     expect(report.runs.map((x: { model: string; T: number }) => `${x.model}@${x.T}`).sort()).toEqual(["gru@10", "gru@20", "irnn@10", "irnn@20", "lstm-chrono@10", "lstm-chrono@20", "lstm@10", "lstm@20", "rnn@10", "rnn@20"]);
     for (const x of report.runs) {
@@ -102,6 +103,26 @@ describe("lab adding --quick", () => {
     // one thread or two: the same numbers (each run depends only on its seed)
     const one = JSON.parse(run(["adding", "--quick", "--json", "--models", "lstm,irnn", "--lengths", "10", "--jobs", "1", "--out", "add1"]).stdout);
     for (const x of one.runs) expect(x.test_mse).toBe(report.runs.find((y: { model: string; T: number }) => y.model === x.model && y.T === 10).test_mse);
+  });
+});
+
+describe("lab adding, stopped early", () => {
+  it("has saved every run that finished: adding.json (complete: false), the table and the figures", async () => {
+    const out = join(dir, "partial");
+    const child = spawn(process.execPath, [main, "adding", "--quick", "--models", "rnn,lstm", "--lengths", "10", "--steps", "400", "--jobs", "1", "--out", "partial"], { cwd: dir, env: { ...process.env, INIT_CWD: dir }, stdio: "ignore" });
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    let saved: { complete: boolean; runs: { model: string }[] } | undefined;
+    for (let i = 0; i < 1200 && saved === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (existsSync(join(out, "adding.json"))) saved = JSON.parse(readFileSync(join(out, "adding.json"), "utf8"));
+    }
+    child.kill("SIGINT");
+    await exited;
+    expect(saved?.complete).toBe(false);
+    expect(saved?.runs).toHaveLength(1); // the longer LSTM run goes first, then the RNN: the first file holds one run
+    expect(saved?.runs[0]?.model).toBe("lstm");
+    expect(readFileSync(join(out, "adding.md"), "utf8")).toMatch(/\| 10 \| LSTM \|/);
+    expect(seriesIn(readFileSync(join(out, "adding-T10.svg"), "utf8"))).toEqual(new Set(["LSTM"]));
   });
 });
 
