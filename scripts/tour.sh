@@ -13,7 +13,7 @@ echo "== sentiment: predict =="
 $S predict --model sentiment-model "The battery lasts all day and the screen is gorgeous." "Cold food, rude staff, never again." \
   "A slow, aimless movie with wooden acting." "I would happily watch it a second time."
 echo "== generate: train a small character LSTM on Moby-Dick for about a minute =="
-$G train --hidden 128 --steps 300 --eval-every 0 --out charlm-demo
+$G train --hidden 128 --steps 900 --eval-every 0 --out charlm-demo
 echo "== generate: eval =="
 $G eval --model charlm-demo
 echo "== generate: samples =="
