@@ -161,14 +161,18 @@ export async function addingCommand(p: Parsed, log: (line: string) => void): Pro
   if (from !== undefined) {
     const saved = readReport(userPath(from), from);
     if (typeof saved === "string") return saved;
-    const out = outDir(p);
+    const target = outDir(p);
+    if (typeof target === "string") return target;
+    const out = target.dir;
     log(writeTableAndFigures(out, saved.o, saved.runs));
     log(`redrew adding.md and ${saved.o.lengths.map((T) => `adding-T${T}.svg`).join(", ")} in ${out} from ${from}`);
     return 0;
   }
   const o = options(p);
   if (typeof o === "string") return o;
-  const out = outDir(p);
+  const target = outDir(p);
+  if (typeof target === "string") return target;
+  const out = target.dir;
   const json = p.flags.has("json");
   const say = json ? (line: string) => process.stderr.write(`${line}\n`) : log;
   const configs: AddingRunConfig[] = o.lengths.flatMap((T) =>

@@ -177,7 +177,9 @@ function markdown(o: FlowOptions, models: Record<FlowModel, ModelFlow>): string 
 export function flowCommand(p: Parsed, log: (line: string) => void): number | string {
   const o = options(p);
   if (typeof o === "string") return o;
-  const out = outDir(p);
+  const target = outDir(p);
+  if (typeof target === "string") return target;
+  const out = target.dir;
   const json = p.flags.has("json");
   const say = json ? (line: string) => process.stderr.write(`${line}\n`) : log;
   say(`gradient flow: T = ${o.T}, lengths ${o.lengths.join(", ")}, hidden ${o.hidden}, ${o.seeds} seeds x ${o.batch} sequences`);

@@ -1,5 +1,6 @@
 // Shared by the experiments: list flags, the output directory, number formatting, the JSON report's shape.
 import { type Parsed, str, userPath } from "@gated/train";
+import { accessSync, constants, mkdirSync } from "node:fs";
 
 /** What `--json` prints and `<experiment>.json` holds: the experiment's name, its settings, its numbers. */
 export interface Report {
@@ -38,8 +39,21 @@ export function nameList<T extends string>(p: Parsed, name: string, options: rea
   return options.filter((o) => parts.includes(o));
 }
 
-/** Where figures and tables go: --out DIR (relative to where pnpm ran), default lab-results. */
-export const outDir = (p: Parsed): string => userPath(str(p, "out") ?? "lab-results");
+/**
+ * Where figures and tables go: --out DIR (relative to where pnpm ran), default lab-results; created now, so that a
+ * path that cannot be written fails before any training rather than after it (then the message is returned).
+ */
+export function outDir(p: Parsed): { dir: string } | string {
+  const shown = str(p, "out") ?? "lab-results";
+  const dir = userPath(shown);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return { dir };
+  } catch (e) {
+    return `cannot write to --out ${shown}: ${(e as NodeJS.ErrnoException).code === "EEXIST" || (e as NodeJS.ErrnoException).code === "ENOTDIR" ? "it is a file, not a directory" : (e as Error).message}`;
+  }
+}
 
 /** 1.23e-45, 0.0123, 0: three significant digits, exponent form when small. */
 export function sci(v: number): string {

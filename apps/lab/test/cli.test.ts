@@ -1,7 +1,7 @@
 // The lab CLI end to end in its --quick forms: the files it writes, the SVGs (well-formed, one line per model),
 // the JSON contract, determinism, and bad input.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -140,6 +140,18 @@ describe("lab bad input", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe("");
+  });
+
+  it("refuses an --out that is a file before training anything", () => {
+    const file = join(dir, "not-a-dir");
+    writeFileSync(file, "keep me");
+    for (const experiment of ["adding", "gradient-flow"]) {
+      const r = run([experiment, "--quick", "--out", "not-a-dir"]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/cannot write to --out not-a-dir: it is a file, not a directory/);
+      expect(r.stdout).toBe("");
+    }
+    expect(readFileSync(file, "utf8")).toBe("keep me");
   });
 
   it("prints help for the app and each experiment", () => {
