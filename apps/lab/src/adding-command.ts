@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { BASELINE_MSE, MODEL_LABEL, MODELS, type ModelName } from "./adding.js";
 import { type AddingRun, type AddingRunConfig, type CurvePoint, DEFAULT_LR } from "./adding-train.js";
-import { intList, nameList, numIn, outDir, type Report, sci } from "./report.js";
+import { intList, nameList, numIn, outDir, type Report, sci, setup } from "./report.js";
 
 export const ADDING_HELP = `usage: pnpm lab adding [options]
 The adding problem (Hochreiter and Schmidhuber 1997; Le, Jaitly and Hinton 2015): inputs are (value, marker)
@@ -168,13 +168,9 @@ export async function addingCommand(p: Parsed, log: (line: string) => void): Pro
     log(`redrew adding.md and ${saved.o.lengths.map((T) => `adding-T${T}.svg`).join(", ")} in ${out} from ${from}`);
     return 0;
   }
-  const o = options(p);
-  if (typeof o === "string") return o;
-  const target = outDir(p);
-  if (typeof target === "string") return target;
-  const out = target.dir;
-  const json = p.flags.has("json");
-  const say = json ? (line: string) => process.stderr.write(`${line}\n`) : log;
+  const run = setup(p, log, options);
+  if (typeof run === "string") return run;
+  const { o, out, json, say } = run;
   const configs: AddingRunConfig[] = o.lengths.flatMap((T) =>
     o.models.map((model) => ({ model, T, hidden: o.hidden, batch: o.batch, steps: o.steps, lr: o.lr ?? DEFAULT_LR[model], clip: o.clip, forgetBias: o.forgetBias, evalEvery: o.evalEvery, testSize: o.testSize, seed: o.seed })),
   );

@@ -4,7 +4,7 @@ import { random } from "@gated/nn";
 import { COLORS, int, type Parsed, writeFileAtomic, xyChart } from "@gated/train";
 import { join } from "node:path";
 import { FLOW_LABEL, FLOW_MODELS, type FlowModel, flowParams, flowSample, isGated, spectralRadius } from "./flow.js";
-import { intList, outDir, type Report, sci } from "./report.js";
+import { intList, type Report, sci, setup } from "./report.js";
 
 export const FLOW_HELP = `usage: pnpm lab gradient-flow [options]
 Measures how much of a loss at the last step reaches each earlier state: ||dL_T/dh_t|| for t = 0..T (and
@@ -175,13 +175,9 @@ function markdown(o: FlowOptions, models: Record<FlowModel, ModelFlow>): string 
 }
 
 export function flowCommand(p: Parsed, log: (line: string) => void): number | string {
-  const o = options(p);
-  if (typeof o === "string") return o;
-  const target = outDir(p);
-  if (typeof target === "string") return target;
-  const out = target.dir;
-  const json = p.flags.has("json");
-  const say = json ? (line: string) => process.stderr.write(`${line}\n`) : log;
+  const run = setup(p, log, options);
+  if (typeof run === "string") return run;
+  const { o, out, json, say } = run;
   say(`gradient flow: T = ${o.T}, lengths ${o.lengths.join(", ")}, hidden ${o.hidden}, ${o.seeds} seeds x ${o.batch} sequences`);
   const t0 = performance.now();
   const models = Object.fromEntries(FLOW_MODELS.map((m) => [m, measureFlow(o, m, say)])) as Record<FlowModel, ModelFlow>;

@@ -60,3 +60,22 @@ export function sci(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);
   return Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : v.toPrecision(3);
 }
+
+/** What every experiment starts with: its checked options, the output directory, and where progress goes. */
+export interface Setup<O> {
+  readonly o: O;
+  readonly out: string;
+  /** --json: the JSON object alone on stdout, progress lines on stderr. */
+  readonly json: boolean;
+  readonly say: (line: string) => void;
+}
+
+/** Options first (bad flags touch no file), then the output directory; a message when either is wrong. */
+export function setup<O>(p: Parsed, log: (line: string) => void, options: (p: Parsed) => O | string): Setup<O> | string {
+  const o = options(p);
+  if (typeof o === "string") return o;
+  const target = outDir(p);
+  if (typeof target === "string") return target;
+  const json = p.flags.has("json");
+  return { o, out: target.dir, json, say: json ? (line) => process.stderr.write(`${line}\n`) : log };
+}
