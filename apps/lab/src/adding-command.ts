@@ -1,13 +1,13 @@
 // pnpm lab adding: the adding problem for each (model, T), trained in worker threads side by side; a Markdown
 // table of test MSE against the constant predictor, training curves as SVG, and (--json) one JSON object.
-import { COLORS, int, num, type Parsed, str, userPath, writeFileAtomic, xyChart } from "@gated/train";
+import { COLORS, int, num, numIn, type Parsed, str, userPath, writeFileAtomic, xyChart } from "@gated/train";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { BASELINE_MSE, MODEL_LABEL, MODELS, type ModelName } from "./adding.js";
 import { type AddingRun, type AddingRunConfig, type CurvePoint, DEFAULT_LR } from "./adding-train.js";
-import { intList, nameList, numIn, outDir, type Report, sci, setup } from "./report.js";
+import { intList, nameList, outDir, type Report, sci, setup } from "./report.js";
 
 export const ADDING_HELP = `usage: pnpm lab adding [options]
 The adding problem (Hochreiter and Schmidhuber 1997; Le, Jaitly and Hinton 2015): inputs are (value, marker)

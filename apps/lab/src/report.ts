@@ -10,14 +10,6 @@ export interface Report {
   readonly [key: string]: unknown;
 }
 
-/** A number flag in [min, max] (inclusive: negative values allowed), or the fallback. */
-export function numIn(p: Parsed, name: string, fallback: number, min: number, max: number): number | string {
-  const v = str(p, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  return v.trim() !== "" && Number.isFinite(n) && n >= min && n <= max ? n : `--${name} must be a number in [${min}, ${max}], got '${v}'`;
-}
-
 /** A comma-separated list of integers in [min, max] (at least one), or the fallback; an error message when invalid. */
 export function intList(p: Parsed, name: string, fallback: number[], min: number, max: number): number[] | string {
   const v = str(p, name);
@@ -55,8 +47,9 @@ export function outDir(p: Parsed): { dir: string } | string {
   }
 }
 
-/** 1.23e-45, 0.0123, 0: three significant digits, exponent form when small. */
+/** 1.23e-45, 0.0123, 0, - for NaN: three significant digits, exponent form when small. */
 export function sci(v: number): string {
+  if (Number.isNaN(v)) return "-"; // no value yet (the training loss before the first step)
   if (v === 0 || !Number.isFinite(v)) return String(v);
   return Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : v.toPrecision(3);
 }

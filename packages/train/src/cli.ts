@@ -45,13 +45,21 @@ export function int(p: Parsed, name: string, fallback: number, min: number, max 
   return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} must be an integer in [${min}, ${max}], got '${v}'`;
 }
 
-/** A number flag in (min, max], or the fallback. */
-export function num(p: Parsed, name: string, fallback: number, min: number, max: number): number | string {
+/** A number flag accepted by `inRange` (described as `range` in the error), or the fallback. */
+function numberFlag(p: Parsed, name: string, fallback: number, inRange: (n: number) => boolean, range: string): number | string {
   const v = str(p, name);
   if (v === undefined) return fallback;
   const n = Number(v);
-  return Number.isFinite(n) && n > min && n <= max ? n : `--${name} must be a number in (${min}, ${max}], got '${v}'`;
+  return v.trim() !== "" && Number.isFinite(n) && inRange(n) ? n : `--${name} must be a number in ${range}, got '${v}'`;
 }
+
+/** A number flag in (min, max], or the fallback. */
+export const num = (p: Parsed, name: string, fallback: number, min: number, max: number): number | string =>
+  numberFlag(p, name, fallback, (n) => n > min && n <= max, `(${min}, ${max}]`);
+
+/** A number flag in [min, max] (the lower end included: a bias, an offset), or the fallback. */
+export const numIn = (p: Parsed, name: string, fallback: number, min: number, max: number): number | string =>
+  numberFlag(p, name, fallback, (n) => n >= min && n <= max, `[${min}, ${max}]`);
 
 export function choice<T extends string>(p: Parsed, name: string, options: readonly T[], fallback: T): T | string {
   const v = str(p, name);
