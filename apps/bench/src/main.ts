@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // pnpm bench [SUITE...] [--json FILE] [--quick]: runs benchmark suites side by side and prints tables; with
 // --json, also writes every record as one JSON array (atomically). Suites: gemm, autograd, lstm.
-import { rename, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { EXIT, fsReason, isUsageError, num, parseArgs, printable, str, type UsageError, usageError, writeFileAtomic } from "@gated/train";
 import { runAutograd } from "./autograd.js";
 import { runGemm } from "./gemm.js";
 import { runLstm } from "./lstm.js";
@@ -34,33 +35,24 @@ function parseShapes(list: string | undefined): [number, number, number][] | und
   return ok ? (shapes as [number, number, number][]) : undefined;
 }
 
-function parse(argv: readonly string[]): Args | string {
-  const suites: Suite[] = [];
-  let json: string | undefined;
-  let seconds = 1;
-  let shapes: [number, number, number][] | undefined;
-  let hidden: number[] | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === "--help" || a === "-h") return USAGE;
-    if (a === "--json") {
-      json = argv[++i];
-      if (json === undefined || json.startsWith("--")) return `--json needs a file name\n${USAGE}`;
-    } else if (a === "--quick") seconds = 0.15;
-    else if (a === "--seconds") {
-      seconds = Number(argv[++i]);
-      if (!(seconds > 0)) return `--seconds needs a positive number\n${USAGE}`;
-    } else if (a === "--shapes") {
-      shapes = parseShapes(argv[++i]);
-      if (shapes === undefined) return `--shapes needs a list like 64x64x64,1x320x1024 (positive integers M x K x N)\n${USAGE}`;
-    } else if (a === "--hidden") {
-      hidden = (argv[++i] ?? "").split(",").map(Number);
-      if (!hidden.every((h) => Number.isInteger(h) && h > 0)) return `--hidden needs a list of positive integers like 128,256\n${USAGE}`;
-    } else if (a in SUITES) suites.push(a as Suite);
-    else return `unknown argument '${a}'\n${USAGE}`;
-  }
+/** The flags through the apps' strict parser (unknown flags, missing values: usage errors); suites are positionals. */
+function parse(argv: readonly string[]): Args | UsageError | "help" {
+  const p = parseArgs(argv, ["json", "seconds", "shapes", "hidden"], ["quick", "help"], true);
+  if (isUsageError(p)) return p;
+  if (p.flags.has("help")) return "help";
+  const unknown = p.positionals.find((s) => !(s in SUITES));
+  if (unknown !== undefined) return usageError(`unknown suite '${printable(unknown)}' (suites: ${Object.keys(SUITES).join(", ")})`);
+  const json = str(p, "json");
+  if (json !== undefined && json.trim() === "") return usageError("--json needs a file name");
+  const seconds = p.flags.has("quick") ? 0.15 : num(p, "seconds", 1, 0, 3600);
+  if (isUsageError(seconds)) return seconds;
+  const shapes = parseShapes(str(p, "shapes"));
+  if (str(p, "shapes") !== undefined && shapes === undefined) return usageError("--shapes needs a list like 64x64x64,1x320x1024 (positive integers M x K x N)");
+  const hiddenText = str(p, "hidden");
+  const hidden = hiddenText?.split(",").map(Number);
+  if (hidden !== undefined && !hidden.every((h) => Number.isInteger(h) && h > 0)) return usageError("--hidden needs a list of positive integers like 128,256");
   return {
-    suites: suites.length > 0 ? suites : (Object.keys(SUITES) as Suite[]),
+    suites: p.positionals.length > 0 ? [...new Set(p.positionals as Suite[])] : (Object.keys(SUITES) as Suite[]),
     seconds,
     ...(json === undefined ? {} : { json }),
     ...(shapes === undefined ? {} : { shapes }),
@@ -68,30 +60,60 @@ function parse(argv: readonly string[]): Args | string {
   };
 }
 
+/** The --json file: a new file, or one this program wrote before (a JSON array of records); anything else is refused. */
+function checkJsonTarget(shown: string): string | UsageError {
+  const file = resolve(process.env.INIT_CWD ?? process.cwd(), shown);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(file, { throwIfNoEntry: false });
+    if (st === undefined) {
+      accessSync(dirname(file), constants.W_OK);
+      return file;
+    }
+  } catch (e) {
+    return usageError(`cannot write --json '${printable(shown)}': ${fsReason(e)}`, false);
+  }
+  if (!st.isFile()) return usageError(`--json '${printable(shown)}' is not a regular file: give a new file name`, false);
+  try {
+    const v: unknown = JSON.parse(readFileSync(file, "utf8"));
+    if (Array.isArray(v) && v.every((r) => r !== null && typeof r === "object" && typeof (r as { suite?: unknown }).suite === "string")) return file;
+  } catch {
+    // Not JSON: not ours.
+  }
+  return usageError(`--json '${printable(shown)}' exists and is not a benchmark file this program wrote: it is left alone; give a new file name`, false);
+}
+
 async function main(): Promise<number> {
   const args = parse(process.argv.slice(2));
-  if (typeof args === "string") {
-    const help = args === USAGE;
-    (help ? console.log : console.error)(args);
-    return help ? 0 : 2;
+  if (args === "help") {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+  if (isUsageError(args)) {
+    console.error(`bench: ${args.message}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const target = args.json === undefined ? undefined : checkJsonTarget(args.json);
+  if (isUsageError(target)) {
+    console.error(`bench: error: ${target.message}`);
+    return EXIT.usage;
   }
   const records: BenchRecord[] = [];
   const options = { seconds: args.seconds, log: (l: string) => console.log(l), ...(args.shapes ? { shapes: args.shapes } : {}), ...(args.hidden ? { hidden: args.hidden } : {}) };
   for (const suite of args.suites) records.push(...(await SUITES[suite](options)));
-  if (args.json !== undefined) {
+  if (target !== undefined) {
     // Relative paths are relative to where the user ran pnpm (INIT_CWD), not to this package.
-    const file = resolve(process.env.INIT_CWD ?? process.cwd(), args.json);
-    await writeFile(`${file}.tmp`, `${JSON.stringify(records, null, 2)}\n`);
-    await rename(`${file}.tmp`, file);
-    console.log(`wrote ${records.length} records to ${file}`);
+    writeFileAtomic(target, `${JSON.stringify(records, null, 2)}\n`);
+    console.log(`wrote ${records.length} records to ${target}`);
   }
   return 0;
 }
 
+// process.exit: the TensorFlow.js backends keep handles open that would keep the process alive.
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
+    console.error(`bench: error: ${printable(err instanceof Error ? err.message : String(err))}`);
+    process.exit(EXIT.failure);
   },
 );

@@ -1,15 +1,18 @@
-// Checkpoints: a model directory (config.json, weights.safetensors, optimizer.safetensors, curves.svg) written
-// atomically, so an interrupted run leaves the previous complete checkpoint or the new one, never half of one.
+// Checkpoints: a model folder (config.json, weights.safetensors, optimizer.safetensors, curves.svg) saved through
+// the output folder's lock, so an interrupted run leaves the previous complete checkpoint or the new one; and its
+// checked loading: every field of config.json, every tensor and the optimiser's moments checked against it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Tensor, tensorFromArray } from "@gated/autograd";
+import { leaves, type Tensor, tensorFromArray } from "@gated/autograd";
 import { type AdamState, readSafetensors, writeSafetensors } from "@gated/nn";
-import { readModelConfig, writeDirAtomic } from "@gated/train";
+import { type AppFormat, checkHeadedModel, type OutLock, readableModelDir, readModelConfig } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
-import type { LmConfig, LmParams, LmState } from "./model.js";
+import { type LmConfig, type LmParams, type LmState, rnnConfig } from "./model.js";
 
 export const FORMAT = "gated-char-lm";
 export const VERSION = 1;
+/** What `train --out` writes (and so the only files it accepts in a folder it replaces). */
+export const APP: AppFormat = { format: FORMAT, files: ["config.json", "weights.safetensors", "optimizer.safetensors", "curves.svg"] };
 
 export interface HistoryPoint {
   readonly step: number;
@@ -44,14 +47,8 @@ const flat = (p: LmParams): Record<string, Tensor> => {
   return out;
 };
 
-const unflat = (sd: Readonly<Record<string, Tensor>>): LmParams => {
-  const rnn: Record<string, Tensor> = {};
-  for (const [k, v] of Object.entries(sd)) if (k.startsWith("rnn.")) rnn[k.slice(4)] = v;
-  return { embedding: sd["embedding.weight"] as Tensor, rnn, head: { weight: sd["head.weight"] as Tensor, bias: sd["head.bias"] as Tensor } };
-};
-
 /** The optimiser's moments in leaves() order of the params, with the carried state. */
-export function saveCheckpoint(dir: string, meta: Meta, params: LmParams, opt: AdamState, state: LmState, curves: string): void {
+export function saveCheckpoint(lock: OutLock, meta: Meta, params: LmParams, opt: AdamState, state: LmState, curves: string): void {
   const w = writeSafetensors(flat(params), { format: "pt" });
   const o: Record<string, Tensor> = { "state.h": state.h };
   if (state.c) o["state.c"] = state.c;
@@ -62,7 +59,7 @@ export function saveCheckpoint(dir: string, meta: Meta, params: LmParams, opt: A
   const os = writeSafetensors(o, { step: String(opt.step) });
   if (E.isLeft(w)) throw new Error(w.left.message);
   if (E.isLeft(os)) throw new Error(os.left.message);
-  writeDirAtomic(dir, { "config.json": `${JSON.stringify({ format: FORMAT, version: VERSION, ...meta }, null, 1)}\n`, "weights.safetensors": w.right, "optimizer.safetensors": os.right, "curves.svg": curves });
+  lock.save({ "config.json": `${JSON.stringify({ format: FORMAT, version: VERSION, ...meta }, null, 1)}\n`, "weights.safetensors": w.right, "optimizer.safetensors": os.right, "curves.svg": curves });
 }
 
 export interface Loaded {
@@ -72,32 +69,84 @@ export interface Loaded {
   readonly state?: LmState;
 }
 
-/** Loads and checks a checkpoint; Left is a one-line message. */
-export function loadCheckpoint(dir: string, withOptimizer: boolean): E.Either<string, Loaded> {
-  const header = readModelConfig(dir, FORMAT, VERSION, `train one with 'pnpm generate train --out ${dir}'`);
+const posInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 1;
+const nonNegInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+
+/** The first field of config.json that is not what the program writes, described; undefined when all are fine. */
+function badField(m: Record<string, unknown>): string | undefined {
+  const c = m.config as Record<string, unknown> | undefined;
+  if (c === null || typeof c !== "object" || Array.isArray(c)) return "config is missing";
+  if (!["lstm", "gru", "rnn", "irnn"].includes(c.cell as string)) return `config.cell is ${JSON.stringify(c.cell) ?? "missing"}, not one of lstm, gru, rnn, irnn`;
+  for (const k of ["embed", "hidden", "layers"]) if (!posInt(c[k])) return `config.${k} is ${JSON.stringify(c[k]) ?? "missing"}, not a positive integer`;
+  if (!Array.isArray(m.vocab) || m.vocab.length === 0 || !m.vocab.every((s) => typeof s === "string" && Array.from(s).length === 1)) return "vocab is not a list of single characters";
+  if (new Set(m.vocab).size !== m.vocab.length) return "vocab lists a character twice";
+  if (typeof m.data !== "string") return "data is missing";
+  const t = m.training as Record<string, unknown> | undefined;
+  if (t === null || typeof t !== "object" || Array.isArray(t)) return "training is missing";
+  for (const k of ["steps", "batch", "seq"]) if (!posInt(t[k])) return `training.${k} is not a positive integer`;
+  for (const k of ["done", "cursor", "seed"]) if (!nonNegInt(t[k])) return `training.${k} is not a non-negative integer`;
+  for (const k of ["lr", "clip", "seconds"]) if (!finite(t[k])) return `training.${k} is not a number`;
+  if (!["contiguous", "random-windows"].includes(t.batching as string)) return "training.batching is not contiguous or random-windows";
+  if (!["cosine", "constant"].includes(t.schedule as string)) return "training.schedule is not cosine or constant";
+  if (!Array.isArray(t.history)) return "training.history is not a list";
+  if ((t.done as number) > (t.steps as number)) return "training.done is past training.steps";
+  return undefined;
+}
+
+const sameShape = (t: Tensor | undefined, shape: readonly number[]) => t !== undefined && t.rank === shape.length && t.shape.every((d, i) => d === shape[i]);
+
+/**
+ * Loads and checks a checkpoint (reading an interrupted save's complete version if need be); Left is a one-line
+ * message that names what is wrong.
+ */
+export function loadCheckpoint(path: string, withOptimizer: boolean): E.Either<string, Loaded> {
+  const dir = readableModelDir(path, APP);
+  const header = readModelConfig(dir, FORMAT, VERSION, `train one with 'pnpm generate train --out ${path}'`);
   if (!header.ok) return E.left(header.error);
+  const bad = badField(header.config);
+  if (bad !== undefined) return E.left(`'${join(path, "config.json")}' is not a valid checkpoint description (${bad}): train again`);
   const meta = header.config as unknown as Meta;
-  if (!Array.isArray(meta.vocab) || typeof meta.config !== "object") return E.left(`'${join(dir, "config.json")}' lacks vocab or config`);
-  const read = (name: string) => {
+  const read = (name: string): E.Either<string, ReturnType<typeof readSafetensors> extends E.Either<unknown, infer R> ? R : never> => {
+    let bytes: Uint8Array;
     try {
-      return readSafetensors(readFileSync(join(dir, name)));
+      bytes = readFileSync(join(dir, name));
     } catch {
-      return E.left({ message: "missing" });
+      return E.left(`'${join(path, name)}' is missing`);
     }
+    const r = readSafetensors(bytes);
+    return E.isLeft(r) ? E.left(`'${join(path, name)}' is corrupt: ${r.left.message}`) : E.right(r.right);
   };
   const w = read("weights.safetensors");
-  if (E.isLeft(w)) return E.left(`'${join(dir, "weights.safetensors")}' is missing or corrupt: ${w.left.message}`);
-  const params = unflat(w.right.tensors);
+  if (E.isLeft(w)) return w;
+  const c = meta.config;
   const V = meta.vocab.length;
-  if (params.embedding?.shape[0] !== V || params.head.weight?.shape[0] !== V) return E.left(`'${dir}': weights do not match its vocabulary of ${V} characters`);
+  const checked = checkHeadedModel(w.right.tensors, { rnn: rnnConfig(c), vocab: V, embed: c.embed, headIn: c.hidden, outputs: V }, join(path, "weights.safetensors"));
+  if (E.isLeft(checked)) return checked;
+  const params: LmParams = checked.right;
   if (!withOptimizer) return E.right({ meta, params });
+  const file = join(path, "optimizer.safetensors");
   const o = read("optimizer.safetensors");
-  if (E.isLeft(o)) return E.left(`'${join(dir, "optimizer.safetensors")}' is missing or corrupt: ${o.left.message}`);
+  if (E.isLeft(o)) return o;
   const t = o.right.tensors;
-  const count = Object.keys(t).filter((k) => k.startsWith("m.")).length;
-  const m = Array.from({ length: count }, (_, i) => (t[`m.${i}`] as Tensor).toArray() as Float32Array);
-  const v = Array.from({ length: count }, (_, i) => (t[`v.${i}`] as Tensor).toArray() as Float32Array);
-  const opt: AdamState = { step: Number(o.right.metadata.step), m, v };
+  const sizes = leaves(params).tensors.map((p) => p.size);
+  const step = Number(o.right.metadata.step);
+  if (!Number.isInteger(step) || step < 0) return E.left(`'${file}' has no valid step count (found ${JSON.stringify(o.right.metadata.step) ?? "none"}): it is not this checkpoint's optimiser`);
+  const moments = Object.keys(t).filter((k) => /^[mv]\.\d+$/.test(k)).length;
+  if (moments !== 2 * sizes.length) return E.left(`'${file}' holds ${moments} moment tensors where the weights need ${2 * sizes.length}: it belongs to another model`);
+  for (const [i, n] of sizes.entries()) {
+    for (const k of [`m.${i}`, `v.${i}`]) if (!sameShape(t[k], [n])) return E.left(`'${file}': ${k} should have ${n} values, found ${t[k] ? `[${t[k].shape.join(", ")}]` : "nothing"}: it belongs to another model`);
+  }
+  const L = c.layers;
+  const B = meta.training.batch;
+  const stateShape = [L, B, c.hidden];
+  if (!sameShape(t["state.h"], stateShape)) return E.left(`'${file}': state.h should be [${stateShape.join(", ")}], found ${t["state.h"] ? `[${t["state.h"].shape.join(", ")}]` : "nothing"}`);
+  if ((c.cell === "lstm") !== (t["state.c"] !== undefined) || (t["state.c"] !== undefined && !sameShape(t["state.c"], stateShape))) return E.left(`'${file}': state.c ${c.cell === "lstm" ? `should be [${stateShape.join(", ")}]` : "belongs to an LSTM, not this model"}`);
+  for (const k of Object.keys(t)) if (!/^([mv]\.\d+|state\.[hc])$/.test(k)) return E.left(`'${file}' holds an unexpected tensor '${k}'`);
+  const m = sizes.map((_, i) => (t[`m.${i}`] as Tensor).toArray() as Float32Array);
+  const v = sizes.map((_, i) => (t[`v.${i}`] as Tensor).toArray() as Float32Array);
+  if (v.some((a) => a.some((x) => !(x >= 0)))) return E.left(`'${file}': a second moment is negative or NaN: the file is damaged`);
+  const opt: AdamState = { step, m, v };
   const state: LmState = t["state.c"] ? { h: t["state.h"] as Tensor, c: t["state.c"] } : { h: t["state.h"] as Tensor };
   return E.right({ meta, params, opt, state });
 }

@@ -1,7 +1,7 @@
 // pnpm generate eval: test bits per character of a model beside Kneser-Ney n-gram models of orders 1 to 7.
 import { bitsPerCharacter, countNgrams, trainKneserNey } from "@gated/counting";
-import { loadCorpus } from "@gated/data";
-import { type Parsed, str, userPath } from "@gated/train";
+import { DEFAULT_MAX_BYTES, loadCorpus } from "@gated/data";
+import { isUsageError, jsonLine, onInterrupt, type Parsed, size, str, type UsageError, usageError, userPath } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { streamBpc } from "./stream.js";
@@ -9,30 +9,37 @@ import { streamBpc } from "./stream.js";
 export const EVAL_HELP = `usage: pnpm generate eval --model DIR [--json]
 Test bits per character (the last 10% of the model's text, scored as one stream) beside interpolated modified
 Kneser-Ney n-gram models of orders 1 to 7 trained on the same 90%.
-  --json   print one JSON object: {test_bpc, ngram: {order: bpc}, best_ngram, ...}`;
+  --json   print one JSON object: {test_bpc, ngram: {order: bpc}, best_ngram, ...}
+  --data-limit SIZE   refuse a data file larger than this (default 64M)`;
 
-export function evalCommand(p: Parsed, log: (line: string) => void): number | string {
+export async function evalCommand(p: Parsed, log: (line: string) => void): Promise<number | string | UsageError> {
   const dir = str(p, "model");
-  if (dir === undefined) return "eval needs --model DIR";
+  if (dir === undefined) return usageError("--model DIR is required: the folder written by 'pnpm generate train'");
+  const dataLimit = size(p, "data-limit", DEFAULT_MAX_BYTES);
+  if (isUsageError(dataLimit)) return dataLimit;
   const loaded = loadCheckpoint(userPath(dir), false);
   if (E.isLeft(loaded)) return loaded.left;
   const { meta, params } = loaded.right;
-  const corpus = loadCorpus(meta.data === "bundled" ? undefined : meta.data);
+  const corpus = loadCorpus(meta.data === "bundled" ? undefined : meta.data, { maxBytes: dataLimit });
   if (E.isLeft(corpus)) return corpus.left.message;
   const index = new Map(meta.vocab.map((c, i) => [c, i]));
   const { train, test } = corpus.right;
   const missing = test.find((c) => !index.has(c));
-  if (missing !== undefined) return `the model's vocabulary lacks '${missing}' from its test text: the data changed since training`;
+  if (missing !== undefined) return `the model's vocabulary lacks ${JSON.stringify(missing)} from its test text: the data changed since training`;
   const t0 = performance.now();
   const testIds = Int32Array.from(test, (c) => index.get(c) as number);
-  const bpc = streamBpc(params, meta.config, testIds, meta.vocab.length, index.get(train[train.length - 1] as string) ?? 0);
+  // Ctrl-C stops the scoring within a window (exit 130); without a handler it would stop the process as well,
+  // but the handler keeps the exit code and message the same in every command.
+  const interrupt = onInterrupt();
+  const bpc = await streamBpc(params, meta.config, testIds, meta.vocab.length, index.get(train[train.length - 1] as string) ?? 0, interrupt.signal).finally(interrupt.dispose);
+  if (bpc === undefined) return 130;
   const modelSeconds = (performance.now() - t0) / 1000;
   const raw = countNgrams(train, 7);
   const ngram: Record<string, number> = {};
   for (let order = 1; order <= 7; order++) ngram[order] = bitsPerCharacter(trainKneserNey(train, order, raw), test);
   const best = Object.entries(ngram).sort((a, b) => a[1] - b[1])[0] as [string, number];
   if (p.flags.has("json")) {
-    log(JSON.stringify({ test_bpc: bpc, ngram, best_ngram: { order: Number(best[0]), bpc: best[1] }, step: meta.training.done, training_seconds: meta.training.seconds, test_characters: test.length, model: meta.config, data: corpus.right.source }));
+    log(jsonLine({ test_bpc: bpc, ngram, best_ngram: { order: Number(best[0]), bpc: best[1] }, step: meta.training.done, training_seconds: meta.training.seconds, test_characters: test.length, model: meta.config, data: corpus.right.source }));
     return 0;
   }
   log(`test bits per character on ${corpus.right.source} (${test.length} characters, one stream)`);

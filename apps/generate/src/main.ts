@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// pnpm generate <command>: train, eval, sample. Errors are one line on stderr with a non-zero exit.
+// pnpm generate <command>: train, eval, sample. Errors are one line on stderr; exit 0 done, 1 runtime or data
+// error, 2 usage error, 130 interrupted.
 import { type Command, runCli } from "@gated/train";
 import { EVAL_HELP, evalCommand } from "./evaluate.js";
 import { SAMPLE_HELP, sampleCommand } from "./sample.js";
@@ -11,8 +12,8 @@ const USAGE = `usage: pnpm generate <command> [options]   (--help on each comman
   sample    generate text from a trained model`;
 
 const COMMANDS = {
-  train: { help: TRAIN_HELP, run: trainCommand, valued: ["data", "cell", "hidden", "embed", "layers", "batch", "seq", "steps", "lr", "clip", "batching", "schedule", "eval-every", "seed", "out", "stop-after"], switches: ["resume", "quiet", "help"] },
-  eval: { help: EVAL_HELP, run: evalCommand, valued: ["model"], switches: ["json", "help"] },
+  train: { help: TRAIN_HELP, run: trainCommand, valued: ["data", "cell", "hidden", "embed", "layers", "batch", "seq", "steps", "lr", "clip", "batching", "schedule", "eval-every", "seed", "out", "stop-after", "data-limit", "memory-limit"], switches: ["resume", "force", "quiet", "help"] },
+  eval: { help: EVAL_HELP, run: evalCommand, valued: ["model", "data-limit"], switches: ["json", "help"] },
   sample: { help: SAMPLE_HELP, run: sampleCommand, valued: ["model", "prime", "length", "temperature", "top-k", "top-p", "beam", "seed"], switches: ["help"] },
 } satisfies Record<string, Command>;
 

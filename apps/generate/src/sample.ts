@@ -1,7 +1,7 @@
 // pnpm generate sample: text from a trained model, one character at a time (greedy, temperature, top-k, top-p),
 // or the most likely continuation by beam search.
 import { random } from "@gated/nn";
-import { int, num, type Parsed, str, userPath } from "@gated/train";
+import { firstUsageError, int, num, type Parsed, str, type UsageError, usageError, userPath } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { type LmState, logProbs, zeroState } from "./model.js";
@@ -12,19 +12,22 @@ export const SAMPLE_HELP = `usage: pnpm generate sample --model DIR [options]
   --temperature X    0 is greedy (default 0.8)   --top-k K   --top-p P   --beam K (beam search of width K)
   --seed N           (default 1)`;
 
-export function sampleCommand(p: Parsed, log: (line: string) => void): number | string {
+export function sampleCommand(p: Parsed, log: (line: string) => void): number | string | UsageError {
   const dir = str(p, "model");
-  if (dir === undefined) return "sample needs --model DIR";
-  const loaded = loadCheckpoint(userPath(dir), false);
-  if (E.isLeft(loaded)) return loaded.left;
-  const { meta, params } = loaded.right;
+  if (dir === undefined) return usageError("--model DIR is required: the folder written by 'pnpm generate train'");
+  if (str(p, "prime") === "") return usageError("--prime is empty: give at least one character to start from, or leave --prime out (a newline)");
   const length = int(p, "length", 300, 1, 1_000_000);
   const temperature = num(p, "temperature", 0.8, -1e-12, 100);
-  const topK = int(p, "top-k", meta.vocab.length, 1, meta.vocab.length);
   const topP = num(p, "top-p", 1, 0, 1);
   const beam = int(p, "beam", 0, 0, 64);
   const seed = int(p, "seed", 1, 0);
-  for (const v of [length, temperature, topK, topP, beam, seed]) if (typeof v === "string") return v;
+  const early = firstUsageError({ length, temperature, topP, beam, seed });
+  if (early) return early;
+  const loaded = loadCheckpoint(userPath(dir), false);
+  if (E.isLeft(loaded)) return loaded.left;
+  const { meta, params } = loaded.right;
+  const topK = int(p, "top-k", meta.vocab.length, 1, meta.vocab.length);
+  if (typeof topK !== "number") return topK;
   const index = new Map(meta.vocab.map((c, i) => [c, i]));
   // Default prime: a newline where the text has them, else the model's first character.
   const prime = Array.from(str(p, "prime") ?? (index.has("\n") ? "\n" : (meta.vocab[0] as string)));

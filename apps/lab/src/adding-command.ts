@@ -1,6 +1,6 @@
 // pnpm lab adding: the adding problem for each (model, T), trained in worker threads side by side; a Markdown
 // table of test MSE against the constant predictor, training curves as SVG, and (--json) one JSON object.
-import { COLORS, int, num, numIn, type Parsed, str, userPath, writeFileAtomic, xyChart } from "@gated/train";
+import { COLORS, firstUsageError, int, isUsageError, num, numIn, type Parsed, str, type UsageError, userPath, writeFileAtomic, xyChart } from "@gated/train";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -43,7 +43,7 @@ interface AddingOptions {
   seed: number;
 }
 
-function options(p: Parsed): AddingOptions | string {
+function options(p: Parsed): AddingOptions | UsageError {
   const quick = p.flags.has("quick");
   const lr = p.flags.has("lr") ? num(p, "lr", 0, 0, 1) : undefined;
   const o = {
@@ -60,8 +60,7 @@ function options(p: Parsed): AddingOptions | string {
     jobs: int(p, "jobs", availableParallelism(), 1, 256),
     seed: int(p, "seed", 1, 0),
   };
-  for (const v of Object.values(o)) if (typeof v === "string") return v;
-  return o as AddingOptions;
+  return firstUsageError(o) ?? (o as AddingOptions);
 }
 
 /** Runs the configs on `jobs` worker threads, longest first; results in the order of `configs`. */
@@ -156,20 +155,23 @@ function writeTableAndFigures(out: string, o: AddingOptions, runs: readonly Addi
   return table;
 }
 
-export async function addingCommand(p: Parsed, log: (line: string) => void): Promise<number | string> {
+/** The files an adding run writes for these lengths. */
+const addingFiles = (lengths: readonly number[]) => ["adding.md", "adding.json", ...lengths.map((T) => `adding-T${T}.svg`)];
+
+export async function addingCommand(p: Parsed, log: (line: string) => void): Promise<number | string | UsageError> {
   const from = str(p, "from");
   if (from !== undefined) {
     const saved = readReport(userPath(from), from);
     if (typeof saved === "string") return saved;
-    const target = outDir(p);
-    if (typeof target === "string") return target;
+    const target = outDir(p, "adding", addingFiles(saved.o.lengths));
+    if (isUsageError(target)) return target;
     const out = target.dir;
     log(writeTableAndFigures(out, saved.o, saved.runs));
     log(`redrew adding.md and ${saved.o.lengths.map((T) => `adding-T${T}.svg`).join(", ")} in ${out} from ${from}`);
     return 0;
   }
-  const run = setup(p, log, options);
-  if (typeof run === "string") return run;
+  const run = setup(p, log, options, "adding", (o) => addingFiles(o.lengths));
+  if (isUsageError(run)) return run;
   const { o, out, json, say } = run;
   const configs: AddingRunConfig[] = o.lengths.flatMap((T) =>
     o.models.map((model) => ({ model, T, hidden: o.hidden, batch: o.batch, steps: o.steps, lr: o.lr ?? DEFAULT_LR[model], clip: o.clip, forgetBias: o.forgetBias, evalEvery: o.evalEvery, testSize: o.testSize, seed: o.seed })),
@@ -205,7 +207,7 @@ export async function addingCommand(p: Parsed, log: (line: string) => void): Pro
   const report = save(runs, true);
   const seconds = report.seconds;
   const table = markdown(o, runs);
-  if (json) console.log(JSON.stringify(report));
+  if (json) log(JSON.stringify(report));
   else {
     log(table);
     log(`wrote adding.md, adding.json, ${o.lengths.map((T) => `adding-T${T}.svg`).join(", ")} to ${out} (${seconds.toFixed(0)} s)`);

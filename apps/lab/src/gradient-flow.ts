@@ -1,7 +1,7 @@
 // pnpm lab gradient-flow: ||dL_T/dh_t|| against t for the lecture's cells, and ||dL/dh_0|| against T, averaged
 // over seeds; SVG figures, a Markdown table and (--json) one JSON object.
 import { random } from "@gated/nn";
-import { COLORS, int, type Parsed, writeFileAtomic, xyChart } from "@gated/train";
+import { COLORS, firstUsageError, int, isUsageError, type Parsed, type UsageError, writeFileAtomic, xyChart } from "@gated/train";
 import { join } from "node:path";
 import { FLOW_LABEL, FLOW_MODELS, type FlowModel, flowParams, flowSample, isGated, spectralRadius } from "./flow.js";
 import { intList, type Report, sci, setup } from "./report.js";
@@ -42,7 +42,7 @@ export interface ModelFlow {
   readonly meanGate: number | null;
 }
 
-function options(p: Parsed): FlowOptions | string {
+function options(p: Parsed): FlowOptions | UsageError {
   const quick = p.flags.has("quick");
   const o = {
     T: int(p, "T", quick ? 30 : 200, 1, 100_000),
@@ -53,8 +53,7 @@ function options(p: Parsed): FlowOptions | string {
     seeds: int(p, "seeds", quick ? 2 : 5, 1, 1000),
     seed: int(p, "seed", 1, 0),
   };
-  for (const v of Object.values(o)) if (typeof v === "string") return v;
-  return o as FlowOptions;
+  return firstUsageError(o) ?? (o as FlowOptions);
 }
 
 /** Mean over a list of per-seed rows (each row: B values). */
@@ -174,9 +173,11 @@ function markdown(o: FlowOptions, models: Record<FlowModel, ModelFlow>): string 
   return lines.join("\n");
 }
 
-export function flowCommand(p: Parsed, log: (line: string) => void): number | string {
-  const run = setup(p, log, options);
-  if (typeof run === "string") return run;
+const FLOW_FILES = ["gradient-flow.svg", "gradient-vs-length.svg", "gradient-flow.md", "gradient-flow.json"];
+
+export function flowCommand(p: Parsed, log: (line: string) => void): number | UsageError {
+  const run = setup(p, log, options, "gradient-flow", () => FLOW_FILES);
+  if (isUsageError(run)) return run;
   const { o, out, json, say } = run;
   say(`gradient flow: T = ${o.T}, lengths ${o.lengths.join(", ")}, hidden ${o.hidden}, ${o.seeds} seeds x ${o.batch} sequences`);
   const t0 = performance.now();
@@ -188,7 +189,7 @@ export function flowCommand(p: Parsed, log: (line: string) => void): number | st
   writeFileAtomic(join(out, "gradient-vs-length.svg"), length);
   writeFileAtomic(join(out, "gradient-flow.md"), markdown(o, models));
   writeFileAtomic(join(out, "gradient-flow.json"), `${JSON.stringify(report, null, 1)}\n`);
-  if (json) console.log(JSON.stringify(report));
+  if (json) log(JSON.stringify(report));
   else {
     log(markdown(o, models));
     log(`wrote gradient-flow.svg, gradient-vs-length.svg, gradient-flow.md, gradient-flow.json to ${out} (${seconds.toFixed(1)} s)`);

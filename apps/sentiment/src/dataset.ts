@@ -8,6 +8,8 @@ export interface DataOptions {
   readonly file?: string;
   readonly textColumn?: string;
   readonly labelColumn?: string;
+  /** Refuse a file larger than this (bytes). */
+  readonly maxBytes?: number;
 }
 
 export interface Dataset {
@@ -19,7 +21,7 @@ export interface Dataset {
 
 
 export function loadDataset(o: DataOptions): E.Either<string, Dataset> {
-  const loaded = o.file === undefined ? loadSentimentExamples() : loadFile(userPath(o.file), { ...(o.textColumn ? { textColumn: o.textColumn } : {}), ...(o.labelColumn ? { labelColumn: o.labelColumn } : {}) });
+  const loaded = o.file === undefined ? loadSentimentExamples() : loadFile(userPath(o.file), { ...(o.textColumn ? { textColumn: o.textColumn } : {}), ...(o.labelColumn ? { labelColumn: o.labelColumn } : {}), ...(o.maxBytes ? { maxBytes: o.maxBytes } : {}) });
   if (E.isLeft(loaded)) return E.left(loaded.left.message);
   const { train, test } = splitEveryFifth(loaded.right);
   const source = o.file === undefined ? "bundled: UCI Sentiment Labelled Sentences (sentiment@5.0.2)" : o.file;

@@ -3,7 +3,8 @@
 import { predictNaiveBayes, trainNaiveBayes } from "@gated/counting";
 import { classificationMetrics, userPath } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
-import { type Parsed, str } from "@gated/train";
+import { isUsageError, jsonLine, type Parsed, size, str, type UsageError, usageError } from "@gated/train";
+import { DEFAULT_MAX_BYTES } from "@gated/data";
 import { loadDataset, nbFeatures } from "./dataset.js";
 import { argmax, predictor } from "./predictor.js";
 import { loadModel } from "./store.js";
@@ -11,20 +12,23 @@ import { loadModel } from "./store.js";
 export const EVAL_HELP = `usage: pnpm sentiment eval --model DIR [--data FILE] [--text-column NAME] [--label-column NAME] [--json]
 Accuracy on the test split (original index i with i % 5 === 4) per source and overall, beside the majority class
 and naive Bayes trained on the same training split. Data: the model's own data unless --data is given.
+  --data-limit SIZE   refuse a --data file larger than this (default: 64M)
   --json   print one JSON object: {accuracy, per_source, baselines: {majority, naive_bayes}, ...}`;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-export function evalCommand(p: Parsed, log: (line: string) => void): number | string {
+export function evalCommand(p: Parsed, log: (line: string) => void): number | string | UsageError {
   const dir = str(p, "model");
-  if (dir === undefined) return "eval needs --model DIR";
+  if (dir === undefined) return usageError("--model DIR is required: the folder written by 'pnpm sentiment train'");
+  const dataLimit = size(p, "data-limit", DEFAULT_MAX_BYTES);
+  if (isUsageError(dataLimit)) return dataLimit;
   const loaded = loadModel(userPath(dir));
   if (E.isLeft(loaded)) return loaded.left;
   const { model, params } = loaded.right;
   const file = str(p, "data") ?? (model.data.source === "bundled" ? undefined : model.data.source);
   const textColumn = str(p, "text-column") ?? model.data.textColumn;
   const labelColumn = str(p, "label-column") ?? model.data.labelColumn;
-  const data = loadDataset({ ...(file ? { file } : {}), ...(textColumn ? { textColumn } : {}), ...(labelColumn ? { labelColumn } : {}) });
+  const data = loadDataset({ ...(file ? { file } : {}), ...(textColumn ? { textColumn } : {}), ...(labelColumn ? { labelColumn } : {}), maxBytes: dataLimit });
   if (E.isLeft(data)) return data.left;
   const { train, test, source } = data.right;
   if (test.length === 0) return `${source}: the test split is empty (it takes every fifth row)`;
@@ -53,7 +57,7 @@ export function evalCommand(p: Parsed, log: (line: string) => void): number | st
   const nbA = accuracyOf(nbPred);
   const metrics = classificationMetrics(truth, gated, classes);
   if (p.flags.has("json")) {
-    log(JSON.stringify({
+    log(jsonLine({
       accuracy: g.accuracy,
       per_source: g.per,
       baselines: { majority: maj.accuracy, naive_bayes: nbA.accuracy },

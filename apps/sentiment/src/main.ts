@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// pnpm sentiment <command>: train, eval, predict. Errors are one line on stderr with a non-zero exit.
+// pnpm sentiment <command>: train, eval, predict. Errors are one line on stderr; exit 0 done, 1 runtime or data
+// error, 2 usage error, 130 interrupted.
 import { type Command, runCli } from "@gated/train";
 import { EVAL_HELP, evalCommand } from "./evaluate.js";
 import { PREDICT_HELP, predictCommand } from "./predict.js";
@@ -11,9 +12,9 @@ const USAGE = `usage: pnpm sentiment <command> [options]   (--help on each comma
   predict   label sentences with a trained model`;
 
 const COMMANDS = {
-  train: { help: TRAIN_HELP, run: trainCommand, valued: ["data", "text-column", "label-column", "cell", "pooling", "embed", "hidden", "layers", "dropout", "epochs", "patience", "batch", "lr", "clip", "min-count", "seed", "out"], switches: ["bidirectional", "nb", "quiet", "help"] },
-  eval: { help: EVAL_HELP, run: evalCommand, valued: ["model", "data", "text-column", "label-column"], switches: ["json", "help"] },
-  predict: { help: PREDICT_HELP, run: predictCommand, valued: ["model"], switches: ["json", "help"] },
+  train: { help: TRAIN_HELP, run: trainCommand, valued: ["data", "text-column", "label-column", "cell", "pooling", "embed", "hidden", "layers", "dropout", "epochs", "patience", "batch", "lr", "clip", "min-count", "seed", "out", "data-limit", "memory-limit"], switches: ["bidirectional", "nb", "quiet", "help"] },
+  eval: { help: EVAL_HELP, run: evalCommand, valued: ["model", "data", "text-column", "label-column", "data-limit"], switches: ["json", "help"] },
+  predict: { help: PREDICT_HELP, run: predictCommand, valued: ["model"], switches: ["json", "help"], positionals: true },
 } satisfies Record<string, Command>;
 
 runCli("sentiment", USAGE, COMMANDS, process.argv.slice(2)).then((code) => {

@@ -86,9 +86,3 @@ export function toStateDict(p: Params): Record<string, Tensor> {
   for (const [k, v] of Object.entries(p.rnn)) out[`rnn.${k}`] = v;
   return out;
 }
-
-export function fromStateDict(sd: Readonly<Record<string, Tensor>>): Params {
-  const rnn: Record<string, Tensor> = {};
-  for (const [k, v] of Object.entries(sd)) if (k.startsWith("rnn.")) rnn[k.slice(4)] = v;
-  return { embedding: sd["embedding.weight"] as Tensor, rnn, head: { weight: sd["head.weight"] as Tensor, bias: sd["head.bias"] as Tensor } };
-}

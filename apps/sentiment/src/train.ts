@@ -2,15 +2,16 @@
 // reports validation and test accuracy, and writes the model directory with its curves.
 import { crossEntropy } from "@gated/autograd";
 import { buildVocab, encode, words } from "@gated/data";
-import { adam, random } from "@gated/nn";
+import { adam, random, recurrentParamCount } from "@gated/nn";
 import * as E from "fp-ts/lib/Either.js";
-import { choice, fit, int, lineChart, num, type Parsed, str, userPath } from "@gated/train";
+import { type UsageError, choice, isUsageError, DEFAULT_MEMORY_LIMIT, firstUsageError, fit, int, lineChart, lockOutDir, memoryRefusal, num, onInterrupt, type OutLock, type Parsed, size, str, trainingMemory, userPath } from "@gated/train";
+import { DEFAULT_MAX_BYTES } from "@gated/data";
 import { bucketedBatches, type Encoded, type LabelledBatch, sequentialBatches } from "./batches.js";
 import { loadDataset } from "./dataset.js";
-import { type Cell, forward, initParams, type ModelConfig, type Params, type Pooling } from "./model.js";
+import { type Cell, forward, initParams, type ModelConfig, type Params, type Pooling, recurrentConfig } from "./model.js";
 import { argmax, predictor } from "./predictor.js";
 import { nbFeaturesOf, trainNbTables } from "./nb-features.js";
-import { saveModel } from "./store.js";
+import { APP, saveModel } from "./store.js";
 
 export const TRAIN_HELP = `usage: pnpm sentiment train [options]
 Trains word embedding -> LSTM | GRU | RNN -> pooling -> linear on the training split and writes a model directory
@@ -28,10 +29,14 @@ Trains word embedding -> LSTM | GRU | RNN -> pooling -> linear on the training s
   --batch N  --lr X  --clip X   batch size, Adam's learning rate, gradient clipping (default: 32, 0.002, 5)
   --min-count N          vocabulary: words seen at least N times in training (default: 1)
   --seed N               seed of every random choice (default: 1)
-  --out DIR              model directory (default: sentiment-model); replaced only when training succeeds
-  --quiet                no progress output`;
+  --out DIR              model folder (default: sentiment-model): a new or empty folder, or one holding a model of
+                         this app, which is replaced only when training succeeds (see "Files and safety" in the README)
+  --data-limit SIZE      refuse a --data file larger than this (default: 64M)
+  --memory-limit SIZE    refuse a model whose training needs more than this, estimated up front (default: 3G)
+  --quiet                no progress output
+Ctrl-C (or SIGTERM) stops training and exits 130 without writing anything.`;
 
-export function trainCommand(p: Parsed, log: (line: string) => void): number | string {
+export async function trainCommand(p: Parsed, log: (line: string) => void): Promise<number | string | UsageError> {
   const opts = {
     cell: choice<Cell>(p, "cell", ["lstm", "gru", "rnn"], "lstm"),
     pooling: choice<Pooling>(p, "pooling", ["last", "mean", "max"], "max"),
@@ -46,11 +51,27 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
     clip: num(p, "clip", 5, 0, 1e9),
     minCount: int(p, "min-count", 1, 1, 1_000_000),
     seed: int(p, "seed", 1, 0),
+    dataLimit: size(p, "data-limit", DEFAULT_MAX_BYTES),
+    memoryLimit: size(p, "memory-limit", DEFAULT_MEMORY_LIMIT),
   };
-  for (const v of Object.values(opts)) if (typeof v === "string" && v.startsWith("--")) return v;
-  const o = opts as { [K in keyof typeof opts]: Exclude<(typeof opts)[K], string> } & { cell: Cell; pooling: Pooling };
-  const out = userPath(str(p, "out") ?? "sentiment-model");
-  const data = loadDataset({ ...(str(p, "data") ? { file: str(p, "data") as string } : {}), ...(str(p, "text-column") ? { textColumn: str(p, "text-column") as string } : {}), ...(str(p, "label-column") ? { labelColumn: str(p, "label-column") as string } : {}) });
+  const usage = firstUsageError(opts);
+  if (usage) return usage;
+  const o = opts as { [K in keyof typeof opts]: Exclude<(typeof opts)[K], UsageError> };
+  // The output folder is checked and locked before anything else is done; the lock is released however this ends.
+  const lock = lockOutDir(str(p, "out") ?? "sentiment-model", APP);
+  if (typeof lock === "string" || isUsageError(lock)) return lock;
+  try {
+    return await train(p, o, lock, log);
+  } finally {
+    lock.release();
+  }
+}
+
+type TrainOptions = { cell: Cell; pooling: Pooling; embed: number; hidden: number; layers: number; dropout: number; epochs: number; patience: number; batch: number; lr: number; clip: number; minCount: number; seed: number; dataLimit: number; memoryLimit: number };
+
+async function train(p: Parsed, o: TrainOptions, lock: OutLock, log: (line: string) => void): Promise<number | string> {
+  const out = lock.target.shown;
+  const data = loadDataset({ ...(str(p, "data") ? { file: str(p, "data") as string } : {}), ...(str(p, "text-column") ? { textColumn: str(p, "text-column") as string } : {}), ...(str(p, "label-column") ? { labelColumn: str(p, "label-column") as string } : {}), maxBytes: o.dataLimit });
   if (E.isLeft(data)) return data.left;
   const { train, test, classes, source } = data.right;
   const key = random.key(o.seed);
@@ -74,6 +95,21 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
   const fitEnc = enc(fitSet, true);
   const valEnc = enc(valSet, false);
   const config: ModelConfig = { cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers, bidirectional: p.flags.has("bidirectional"), pooling: o.pooling, dropout: o.dropout, ...(nbTables ? { nbClasses: classes.length } : {}) };
+  const D = config.bidirectional ? 2 : 1;
+  const estimate = trainingMemory({
+    params: vocab.tokens.length * o.embed + recurrentParamCount(recurrentConfig(config)) + classes.length * (D * o.hidden + (config.nbClasses ?? 0) + 1),
+    batch: o.batch,
+    steps: maxLen,
+    layers: o.layers,
+    directions: D,
+    hidden: o.hidden,
+    gates: o.cell === "lstm" ? 4 : o.cell === "gru" ? 3 : 1,
+    embed: recurrentConfig(config).inputSize,
+    outputs: classes.length,
+    outputEveryStep: false,
+  });
+  const tooBig = memoryRefusal(estimate, o.memoryLimit, "use a smaller --hidden, --embed, --layers or --batch");
+  if (tooBig) return tooBig;
   log(`data: ${source}: ${fitSet.length} train, ${valSet.length} validation, ${test.length} test; ${classes.length} classes; vocabulary ${vocab.tokens.length}`);
   log(`model: embedding ${o.embed}${nbTables ? " + naive Bayes token scores" : ""} -> ${config.bidirectional ? "bidirectional " : ""}${o.cell} ${o.hidden} x ${o.layers} -> ${o.pooling} pooling -> linear ${classes.length}; dropout ${o.dropout}; Adam ${o.lr}, clip ${o.clip}, batch ${o.batch}, seed ${o.seed}`);
   const valBatches = sequentialBatches(valEnc, 256);
@@ -90,7 +126,8 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
     return { loss: loss / valEnc.length, accuracy: correct / valEnc.length };
   };
   const t0 = performance.now();
-  const result = fit({
+  const interrupt = onInterrupt();
+  const result = await fit({
     params: initParams(random.foldIn(key, 12), config, vocab.tokens.length, classes.length),
     optimizer: adam({ lr: o.lr }),
     loss: (params: Params, b: LabelledBatch, k: random.Key) => crossEntropy(forward(params, config, b, k), b.labels),
@@ -102,7 +139,12 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
     key: random.foldIn(key, 13),
     progressLabel: p.flags.has("quiet") ? false : "epoch",
     log,
-  });
+    signal: interrupt.signal,
+  }).finally(interrupt.dispose);
+  if (result.interrupted) {
+    log(`interrupted (${interrupt.received() ?? "signal"}): nothing written${lock.target.holds.kind === "model" ? `; the model in ${out} is unchanged` : ""}`);
+    return 130;
+  }
   const seconds = (performance.now() - t0) / 1000;
   const best = result.history[result.bestEpoch - 1];
   const predict = predictor(result.best, config, vocab.tokens, maxLen, nbTables);
@@ -113,7 +155,7 @@ export function trainCommand(p: Parsed, log: (line: string) => void): number | s
     { title: "validation accuracy", series: [{ name: "validation", values: result.history.map((h) => h.valAccuracy) }] },
   ]);
   saveModel(
-    out,
+    lock,
     {
       config,
       vocab: vocab.tokens,

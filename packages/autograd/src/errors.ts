@@ -42,8 +42,18 @@ export interface ParseError {
   readonly message: string;
 }
 
+/** Named tensors that do not match what a model expects (as PyTorch's load_state_dict(strict=True) reports). */
+export interface StateDictMismatch {
+  readonly _tag: "StateDictMismatch";
+  readonly op: string;
+  readonly missing: readonly string[];
+  readonly unexpected: readonly string[];
+  readonly shapes: readonly { readonly name: string; readonly expected: readonly number[]; readonly found: readonly number[] }[];
+  readonly message: string;
+}
+
 /** @since 0.1.0 */
-export type GatedError = ShapeMismatch | DtypeMismatch | InvalidArgument | InvalidFunction | ParseError;
+export type GatedError = ShapeMismatch | DtypeMismatch | InvalidArgument | InvalidFunction | ParseError | StateDictMismatch;
 
 export const shapeMismatch = (op: string, expected: string, got: string): ShapeMismatch => ({
   _tag: "ShapeMismatch",
@@ -79,6 +89,18 @@ export const parseError = (source: string, reason: string, line?: number, field?
   ...(field === undefined ? {} : { field }),
   message: `${source}${line === undefined ? "" : `:${line}`}${field === undefined ? "" : ` (field '${field}')`}: ${reason}`,
 });
+
+const listed = (names: readonly string[]) => (names.length <= 6 ? names.join(", ") : `${names.slice(0, 6).join(", ")} and ${names.length - 6} more`);
+
+export const stateDictMismatch = (op: string, missing: readonly string[], unexpected: readonly string[], shapes: StateDictMismatch["shapes"]): StateDictMismatch => {
+  const parts = [
+    ...(missing.length > 0 ? [`missing ${listed(missing)}`] : []),
+    ...(unexpected.length > 0 ? [`unexpected ${listed(unexpected)}`] : []),
+    ...shapes.slice(0, 4).map((s) => `${s.name} should be [${s.expected.join(", ")}], found [${s.found.join(", ")}]`),
+    ...(shapes.length > 4 ? [`and ${shapes.length - 4} more shape mismatches`] : []),
+  ];
+  return { _tag: "StateDictMismatch", op, missing, unexpected, shapes, message: `${op}: the tensors do not match the configuration: ${parts.join("; ")}` };
+};
 
 /**
  * The exception that tensor operations throw, carrying a GatedError. Operations throw (so that model code reads

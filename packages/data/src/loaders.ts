@@ -1,6 +1,6 @@
 // Loaders of labelled text: CSV / TSV (with a header; text and label columns chosen by name) and JSONL (one
 // object per line). They return Either, with errors that name the file, the line and the field.
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { extname } from "node:path";
 import { attempt, type GatedError, parseError, raise } from "@gated/autograd";
 import * as E from "fp-ts/lib/Either.js";
@@ -20,14 +20,51 @@ export interface ColumnOptions {
   readonly labelColumn?: string;
 }
 
-/** Reads a file as UTF-8, rejecting bytes that are not UTF-8 (instead of replacing them). */
-export function readUtf8(path: string): E.Either<GatedError, string> {
-  let bytes: Uint8Array;
+/** The default limit on a data file's size: 64 MiB (Moby-Dick is 1.2 MB); larger files are refused unread. */
+export const DEFAULT_MAX_BYTES = 64 * 2 ** 20;
+
+export interface ReadOptions {
+  /** Refuse files larger than this many bytes (default DEFAULT_MAX_BYTES). */
+  readonly maxBytes?: number;
+}
+
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+
+/**
+ * Reads a regular file of at most `maxBytes` bytes. Devices, pipes and folders are refused without reading
+ * (opened non-blocking, so a FIFO without a writer does not hang), and so is a file over the limit.
+ */
+export function readBounded(path: string, { maxBytes = DEFAULT_MAX_BYTES }: ReadOptions = {}): E.Either<GatedError, Uint8Array> {
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     return E.left(parseError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      const kind = st.isDirectory() ? "a folder" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isFIFO() ? "a named pipe" : st.isSocket() ? "a socket" : "not a regular file";
+      return E.left(parseError(path, `is ${kind}, not a regular file: save the data to a file and give that`));
+    }
+    if (st.size > maxBytes) return E.left(parseError(path, `is ${mib(st.size)}, over the limit of ${mib(maxBytes)}: raise it with --data-limit, or use a smaller file`));
+    const bytes = new Uint8Array(st.size);
+    let n = 0;
+    while (n < bytes.length) {
+      const r = readSync(fd, bytes, n, bytes.length - n, n);
+      if (r === 0) break;
+      n += r;
+    }
+    return E.right(bytes.subarray(0, n));
+  } catch (e) {
+    return E.left(parseError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Decodes bytes as UTF-8, rejecting bytes that are not UTF-8 (instead of replacing them); a BOM is dropped. */
+export function decodeUtf8(bytes: Uint8Array, source: string): E.Either<GatedError, string> {
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     return E.right(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -45,8 +82,13 @@ export function readUtf8(path: string): E.Either<GatedError, string> {
       start = end + 1;
       line++;
     }
-    return E.left(parseError(path, "is not valid UTF-8 text (convert it to UTF-8)", line));
+    return E.left(parseError(source, "is not valid UTF-8 text (convert it to UTF-8)", line));
   }
+}
+
+/** Reads a file as UTF-8 (bounded by `maxBytes`), rejecting bytes that are not UTF-8. */
+export function readUtf8(path: string, options: ReadOptions = {}): E.Either<GatedError, string> {
+  return E.chain((bytes: Uint8Array) => decodeUtf8(bytes, path))(readBounded(path, options));
 }
 
 /** Splits delimited text into records of fields (RFC 4180 quoting: "a ""b""", newlines inside quotes). */
@@ -58,6 +100,7 @@ function records(text: string, delimiter: string, source: string): { fields: str
   let line = 1;
   let recordLine = 1;
   let fieldStart = true;
+  let openedAt = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
     if (quoted) {
@@ -65,13 +108,21 @@ function records(text: string, delimiter: string, source: string): { fields: str
         if (text[i + 1] === '"') {
           field += '"';
           i++;
-        } else quoted = false;
+        } else {
+          quoted = false;
+          const after = text[i + 1];
+          if (after !== undefined && after !== delimiter && after !== "\n" && after !== "\r") {
+            const opened = openedAt === line ? "" : ` (the field opened on line ${openedAt}: is a quote missing or doubled there?)`;
+            raise(parseError(source, `has ${JSON.stringify(after)} right after the closing quote of a quoted field${opened}; write a quote inside a quoted field as ""`, line));
+          }
+        }
       } else {
         if (ch === "\n") line++;
         field += ch;
       }
     } else if (ch === '"' && fieldStart) {
       quoted = true;
+      openedAt = line;
       fieldStart = false;
     } else if (ch === delimiter) {
       fields.push(field);
@@ -91,7 +142,7 @@ function records(text: string, delimiter: string, source: string): { fields: str
       fieldStart = false;
     }
   }
-  if (quoted) raise(parseError(source, "ends inside a quoted field (a closing \" is missing)", recordLine));
+  if (quoted) raise(parseError(source, `has a quoted field opened on line ${openedAt} that is never closed (a closing " is missing)`, openedAt));
   fields.push(field);
   if (!(fields.length === 1 && fields[0] === "")) out.push({ fields, line: recordLine });
   return out;
@@ -149,7 +200,7 @@ export function parseJsonl(text: string, source: string, { textColumn = "text", 
 }
 
 /** Loads a .csv, .tsv or .jsonl file by its extension. */
-export function loadFile(path: string, options: ColumnOptions = {}): E.Either<GatedError, Example[]> {
+export function loadFile(path: string, options: ColumnOptions & ReadOptions = {}): E.Either<GatedError, Example[]> {
   const ext = extname(path).toLowerCase();
   const parse =
     ext === ".csv" ? (t: string) => parseDelimited(t, path, ",", options)
@@ -157,5 +208,5 @@ export function loadFile(path: string, options: ColumnOptions = {}): E.Either<Ga
     : ext === ".jsonl" || ext === ".ndjson" ? (t: string) => parseJsonl(t, path, options)
     : undefined;
   if (parse === undefined) return E.left(parseError(path, `has extension '${ext}': expected .csv, .tsv or .jsonl`));
-  return E.chain(parse)(readUtf8(path));
+  return E.chain(parse)(readUtf8(path, options));
 }

@@ -2,6 +2,8 @@
 import { add, concat, gather, invalidArgument, matmul, mul, raise, reshape, scan, shapeMismatch, stack, type Tensor, tensorFromArray, transpose, zeros } from "@gated/autograd";
 import { type Activation, type CellParams, gruStep, type LstmState, lstmStep, rnnStep } from "./cells.js";
 import { type Key, foldIn, uniform } from "./random.js";
+import { checkRecurrentConfig } from "./recurrent-config.js";
+import * as E from "fp-ts/lib/Either.js";
 
 /** out[..., :] = weight[indices[...], :]: an embedding lookup (weight [V, D]). */
 export function embedding(weight: Tensor, indices: ArrayLike<number>, indexShape?: readonly number[]): Tensor {
@@ -140,6 +142,8 @@ export function recurrent(params: RecurrentParams, config: RecurrentConfig, x: T
     const { mask, ...rest } = options;
     return recurrent(params, config, x, { ...rest, lengths: lengthsFromMask(mask, x.shape[0] as number, x.shape[1] as number) });
   }
+  const valid = checkRecurrentConfig(config);
+  if (E.isLeft(valid)) raise(valid.left);
   const { mode, hiddenSize: H, numLayers: L = 1, bidirectional = false, dropout: rate = 0 } = config;
   checkInput(config, x, options.lengths);
   const [B, T] = x.shape as [number, number, number];

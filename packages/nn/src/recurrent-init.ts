@@ -1,5 +1,7 @@
 // Parameters for a recurrent layer, by PyTorch's names, and the lecture's presets (IRNN, LSTM forget bias).
 import { type DType, invalidArgument, raise, type Tensor, tensorFromArray } from "@gated/autograd";
+import * as E from "fp-ts/lib/Either.js";
+import { checkRecurrentConfig } from "./recurrent-config.js";
 import { identity, orthogonal, pytorchDefault, xavierUniform } from "./init.js";
 import type { CellParams, } from "./cells.js";
 import { gatesOf, paramName, type RecurrentConfig, type RecurrentParams } from "./layers.js";
@@ -28,6 +30,8 @@ export interface RecurrentInitOptions {
 /** Parameters for `recurrent`, keyed weight_ih_l0, ..., bias_hh_l{L-1}_reverse; every tensor from its own key. */
 export function initRecurrent(k: Key, config: RecurrentConfig, options: RecurrentInitOptions = {}): RecurrentParams {
   const { scheme = "pytorch", forgetBias, chrono, gain = 1, dtype = "float32" } = options;
+  const valid = checkRecurrentConfig(config);
+  if (E.isLeft(valid)) raise(valid.left);
   if (chrono !== undefined) {
     if (config.mode !== "lstm") raise(invalidArgument("initRecurrent", "chrono", `applies to LSTMs only, not to mode '${config.mode}'`));
     if (forgetBias !== undefined) raise(invalidArgument("initRecurrent", "chrono", "sets the forget bias itself: give chrono or forgetBias, not both"));

@@ -1,5 +1,6 @@
-// Files written so that nothing the user saved is lost: a file or a directory appears complete or not at all.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+// Single files written atomically, and the checked reading of a model folder's config.json.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { printable } from "./cli.js";
 import { basename, dirname, join } from "node:path";
 
 /** Writes a file through a temporary file in the same directory and a rename. */
@@ -8,29 +9,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   writeFileSync(tmp, data);
   renameSync(tmp, path);
-}
-
-/**
- * Writes a directory of files atomically: into a temporary sibling first; only when every file is written does it
- * replace `dir` (an existing one is moved aside, then removed). If anything fails, `dir` is untouched.
- */
-export function writeDirAtomic(dir: string, files: Readonly<Record<string, string | Uint8Array>>): void {
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}`);
-  const old = join(parent, `.${basename(dir)}.old-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  try {
-    mkdirSync(tmp);
-    for (const [name, data] of Object.entries(files)) writeFileSync(join(tmp, name), data);
-    if (existsSync(dir)) renameSync(dir, old);
-    renameSync(tmp, dir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(dir)) renameSync(old, dir);
-    throw e;
-  }
-  rmSync(old, { recursive: true, force: true });
 }
 
 /**
@@ -46,9 +24,10 @@ export function readModelConfig(dir: string, format: string, version: number, re
   } catch (e) {
     return { ok: false, error: `'${file}' is corrupt (${(e as Error).message}): ${remedy}` };
   }
-  if (config === null || typeof config !== "object") return { ok: false, error: `'${file}' is not a JSON object: ${remedy}` };
+  if (config === null || typeof config !== "object" || Array.isArray(config)) return { ok: false, error: `'${file}' holds ${config === null ? "null" : Array.isArray(config) ? "an array" : `a ${typeof config}`}, not a JSON object: ${remedy}` };
   const c = config as Record<string, unknown>;
-  if (c.format !== format) return { ok: false, error: `'${dir}' holds a '${String(c.format)}', not a ${format}` };
-  if (c.version !== version) return { ok: false, error: `'${dir}' was saved in format version ${String(c.version)}; this program reads version ${version}: ${remedy}` };
+  if (typeof c.format !== "string") return { ok: false, error: `'${file}' has no format tag: it is not a ${format}` };
+  if (c.format !== format) return { ok: false, error: `'${dir}' holds a '${printable(c.format)}', not a ${format}` };
+  if (c.version !== version) return { ok: false, error: `'${dir}' was saved in format version ${printable(JSON.stringify(c.version) ?? "none")}; this program reads version ${version}: ${remedy}` };
   return { ok: true, config: c };
 }

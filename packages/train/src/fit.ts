@@ -31,6 +31,8 @@ export interface FitOptions<P, B, S> {
   /** Progress bar label, or false for none. */
   readonly progressLabel?: string | false;
   readonly log?: (line: string) => void;
+  /** Stops between batches when aborted (the result then has `interrupted: true`); checked at least every 50 ms. */
+  readonly signal?: AbortSignal;
 }
 
 export interface FitResult<P> {
@@ -39,9 +41,21 @@ export interface FitResult<P> {
   readonly bestEpoch: number;
   readonly history: readonly EpochRecord[];
   readonly stoppedEarly: boolean;
+  /** Whether `signal` stopped it (then `best` is the best of the epochs that finished, if any). */
+  readonly interrupted: boolean;
 }
 
-export function fit<P, B, S>(o: FitOptions<P, B, S>): FitResult<P> {
+/** Lets pending events (a Ctrl-C) run when `ms` have passed since the last time. */
+function yielder(ms: number): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < ms) return;
+    await new Promise((r) => setImmediate(r));
+    last = performance.now();
+  };
+}
+
+export async function fit<P, B, S>(o: FitOptions<P, B, S>): Promise<FitResult<P>> {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) raise(invalidArgument("fit", "epochs", `must be a positive integer, got ${o.epochs}`));
   let params = o.params;
   let state = o.optimizer.init(params);
@@ -51,6 +65,8 @@ export function fit<P, B, S>(o: FitOptions<P, B, S>): FitResult<P> {
   const history: EpochRecord[] = [];
   let step = 0;
   let stoppedEarly = false;
+  const pause = yielder(50);
+  const stopped = () => o.signal?.aborted === true;
   const vg = valueAndGrad((p: P, batch: B, k: random.Key) => o.loss(p, batch, k));
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const t0 = performance.now();
@@ -58,6 +74,8 @@ export function fit<P, B, S>(o: FitOptions<P, B, S>): FitResult<P> {
     const bar = o.progressLabel === false ? undefined : progress({ label: `${o.progressLabel ?? "epoch"} ${epoch}/${o.epochs}`, total: batches.length });
     let sum = 0;
     for (const [i, batch] of batches.entries()) {
+      await pause();
+      if (stopped()) return { best, bestEpoch, history, stoppedEarly, interrupted: true };
       const [loss, grads] = vg(params, batch, random.foldIn(o.key, 1_000_000 + step++));
       const value = loss.item();
       if (!Number.isFinite(value)) raise(invalidArgument("fit", "loss", `became ${value} at epoch ${epoch}, batch ${i + 1}: lower the learning rate or clip gradients`));
@@ -66,6 +84,8 @@ export function fit<P, B, S>(o: FitOptions<P, B, S>): FitResult<P> {
       sum += value;
       bar?.update(i + 1, `loss ${(sum / (i + 1)).toFixed(4)}`);
     }
+    await pause();
+    if (stopped()) return { best, bestEpoch, history, stoppedEarly, interrupted: true };
     const val = o.validate(params);
     const record = { epoch, trainLoss: sum / Math.max(1, batches.length), valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - t0) / 1000 };
     history.push(record);
@@ -80,5 +100,5 @@ export function fit<P, B, S>(o: FitOptions<P, B, S>): FitResult<P> {
       break;
     }
   }
-  return { best, bestEpoch, history, stoppedEarly };
+  return { best, bestEpoch, history, stoppedEarly, interrupted: false };
 }

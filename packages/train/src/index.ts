@@ -5,7 +5,11 @@
  */
 export * from "./chart.js";
 export * from "./files.js";
+export * from "./outdir.js";
 export * from "./fit.js";
 export * from "./metrics.js";
 export * from "./progress.js";
 export * from "./cli.js";
+export * from "./signals.js";
+export * from "./checked-model.js";
+export * from "./memory.js";
