@@ -1,6 +1,6 @@
 // The bench command line is a contract that scripts depend on: suite names, --json FILE and the record fields.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,13 +59,53 @@ describe("pnpm bench", () => {
     }
   });
 
-  it("rejects an unknown suite or flag with the usage and exit code 2", () => {
-    const r = spawnSync(process.execPath, [main, "nosuch"], { encoding: "utf8" });
+  it.each([
+    [["nosuch"], /^bench: unknown suite 'nosuch' \(suites: gemm, autograd, lstm\)$/],
+    [["gemm", "--shapes", "8x0x3"], /^bench: --shapes needs a list like/],
+    [["gemm", "--bogus"], /^bench: unknown option --bogus$/],
+    [["gemm", "--json"], /^bench: --json needs a value$/],
+    [["gemm", "--json", "--quick"], /^bench: --json needs a value \(got the option '--quick'/],
+    [["gemm", "--seconds", "-1"], /^bench: --seconds must be a number in \(0, 3600\], got '-1'$/],
+    [["gemm", "--quick=yes"], /^bench: --quick is a switch and takes no value$/],
+  ])("%j is a usage error: exit 2, the problem on the first line, then the usage", (args, message) => {
+    const r = spawnSync(process.execPath, [main, ...(args as string[])], { encoding: "utf8" });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/unknown argument 'nosuch'/);
+    expect(r.stderr.split("\n")[0]).toMatch(message);
     expect(r.stderr).toMatch(/usage: pnpm bench/);
-    const bad = spawnSync(process.execPath, [main, "gemm", "--shapes", "8x0x3"], { encoding: "utf8" });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--shapes needs/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("-h and --help print the usage (exit 0); --flag=value works", () => {
+    for (const h of ["-h", "--help"]) {
+      const r = spawnSync(process.execPath, [main, "gemm", h], { encoding: "utf8" });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^usage: pnpm bench/);
+    }
+    const dir = mkdtempSync(join(tmpdir(), "gated-bench-"));
+    const r = spawnSync(process.execPath, [main, "gemm", "--seconds=0.01", "--shapes=2x2x2", `--json=${join(dir, "eq.json")}`], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "eq.json"), "utf8"))[0].shape).toBe("2x2x2");
+  });
+
+  it("--json never overwrites a file it did not write, and refuses before measuring anything", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gated-bench-"));
+    writeFileSync(join(dir, "notes.json"), '{"mine": true}\n');
+    writeFileSync(join(dir, "text.txt"), "mine\n");
+    for (const f of ["notes.json", "text.txt"]) {
+      const r = spawnSync(process.execPath, [main, "gemm", "--seconds", "0.01", "--json", join(dir, f)], { encoding: "utf8" });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toMatch(new RegExp(`^bench: error: --json '.*${f}' exists and is not a benchmark file this program wrote: it is left alone`));
+      expect(r.stdout).toBe("");
+    }
+    expect(readFileSync(join(dir, "notes.json"), "utf8")).toBe('{"mine": true}\n');
+    expect(readFileSync(join(dir, "text.txt"), "utf8")).toBe("mine\n");
+    const under = spawnSync(process.execPath, [main, "gemm", "--json", join(dir, "text.txt", "x.json")], { encoding: "utf8" });
+    expect(under.status).toBe(2);
+    expect(under.stderr).toMatch(/cannot write --json .*: a part of the path is a file, not a folder/);
+    // Its own earlier output is replaced.
+    const again = (n: string) => spawnSync(process.execPath, [main, "gemm", "--seconds", "0.01", "--shapes", n, "--json", join(dir, "b.json")], { encoding: "utf8" });
+    expect(again("2x2x2").status).toBe(0);
+    expect(again("3x3x3").status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "b.json"), "utf8"))[0].shape).toBe("3x3x3");
   });
 });

@@ -146,7 +146,7 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
     outputEveryStep: true,
   });
   const tooBig = memoryRefusal(estimate, limits.memoryLimit, "use a smaller --hidden, --embed, --layers, --batch or --seq");
-  if (tooBig) return tooBig;
+  if (tooBig) return usageError(tooBig, false);
   const key = random.key(o.seed);
   const schedule = o.schedule === "constant" ? constant(o.lr) : cosineWithWarmup(o.lr, Math.min(100, Math.ceil(o.steps / 20)), o.steps, o.lr / 10);
   const opt = adam({ lr: schedule });

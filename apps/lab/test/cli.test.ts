@@ -1,7 +1,7 @@
 // The lab CLI end to end in its --quick forms: the files it writes, the SVGs (well-formed, one line per model),
 // the JSON contract, determinism, and bad input.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -142,16 +142,29 @@ describe("lab bad input", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("refuses an --out that is a file before training anything", () => {
+  it("refuses an --out that is a file, empty, or holds files of its names that it did not write, before training anything", () => {
     const file = join(dir, "not-a-dir");
     writeFileSync(file, "keep me");
+    mkdirSync(join(dir, "mine"), { recursive: true });
+    writeFileSync(join(dir, "mine", "adding.md"), "my notes");
+    writeFileSync(join(dir, "mine", "gradient-flow.svg"), "my drawing");
     for (const experiment of ["adding", "gradient-flow"]) {
-      const r = run([experiment, "--quick", "--out", "not-a-dir"]);
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/cannot write to --out not-a-dir: it is a file, not a directory/);
-      expect(r.stdout).toBe("");
+      for (const [out, message] of [
+        ["not-a-dir", /^lab .*: error: --out 'not-a-dir' is a file, not a folder/],
+        ["", /^lab .*: error: --out is empty \(an unset shell variable\?\)/],
+        ["/", /^lab .*: error: --out '\/' is the root of the file system/],
+        ["mine", new RegExp(`^lab .*: error: --out 'mine' already holds ${experiment === "adding" ? "adding\\.md" : "gradient-flow\\.svg"}, which this program did not write`)],
+      ] as const) {
+        const r = run([experiment, "--quick", "--out", out]);
+        expect(r.status).toBe(2);
+        expect(r.stderr.trim()).toMatch(message);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+        expect(r.stdout).toBe("");
+      }
     }
     expect(readFileSync(file, "utf8")).toBe("keep me");
+    expect(readdirSync(join(dir, "mine")).sort()).toEqual(["adding.md", "gradient-flow.svg"]);
+    expect(readFileSync(join(dir, "mine", "adding.md"), "utf8")).toBe("my notes");
   });
 
   it("prints help for the app and each experiment", () => {

@@ -4,7 +4,7 @@ import { crossEntropy } from "@gated/autograd";
 import { buildVocab, encode, words } from "@gated/data";
 import { adam, random, recurrentParamCount } from "@gated/nn";
 import * as E from "fp-ts/lib/Either.js";
-import { type UsageError, choice, isUsageError, DEFAULT_MEMORY_LIMIT, firstUsageError, fit, int, lineChart, lockOutDir, memoryRefusal, num, onInterrupt, type OutLock, type Parsed, size, str, trainingMemory, userPath } from "@gated/train";
+import { type UsageError, usageError, choice, isUsageError, DEFAULT_MEMORY_LIMIT, firstUsageError, fit, int, lineChart, lockOutDir, memoryRefusal, num, onInterrupt, type OutLock, type Parsed, size, str, trainingMemory, userPath } from "@gated/train";
 import { DEFAULT_MAX_BYTES } from "@gated/data";
 import { bucketedBatches, type Encoded, type LabelledBatch, sequentialBatches } from "./batches.js";
 import { loadDataset } from "./dataset.js";
@@ -69,7 +69,7 @@ export async function trainCommand(p: Parsed, log: (line: string) => void): Prom
 
 type TrainOptions = { cell: Cell; pooling: Pooling; embed: number; hidden: number; layers: number; dropout: number; epochs: number; patience: number; batch: number; lr: number; clip: number; minCount: number; seed: number; dataLimit: number; memoryLimit: number };
 
-async function train(p: Parsed, o: TrainOptions, lock: OutLock, log: (line: string) => void): Promise<number | string> {
+async function train(p: Parsed, o: TrainOptions, lock: OutLock, log: (line: string) => void): Promise<number | string | UsageError> {
   const out = lock.target.shown;
   const data = loadDataset({ ...(str(p, "data") ? { file: str(p, "data") as string } : {}), ...(str(p, "text-column") ? { textColumn: str(p, "text-column") as string } : {}), ...(str(p, "label-column") ? { labelColumn: str(p, "label-column") as string } : {}), maxBytes: o.dataLimit });
   if (E.isLeft(data)) return data.left;
@@ -109,7 +109,7 @@ async function train(p: Parsed, o: TrainOptions, lock: OutLock, log: (line: stri
     outputEveryStep: false,
   });
   const tooBig = memoryRefusal(estimate, o.memoryLimit, "use a smaller --hidden, --embed, --layers or --batch");
-  if (tooBig) return tooBig;
+  if (tooBig) return usageError(tooBig, false);
   log(`data: ${source}: ${fitSet.length} train, ${valSet.length} validation, ${test.length} test; ${classes.length} classes; vocabulary ${vocab.tokens.length}`);
   log(`model: embedding ${o.embed}${nbTables ? " + naive Bayes token scores" : ""} -> ${config.bidirectional ? "bidirectional " : ""}${o.cell} ${o.hidden} x ${o.layers} -> ${o.pooling} pooling -> linear ${classes.length}; dropout ${o.dropout}; Adam ${o.lr}, clip ${o.clip}, batch ${o.batch}, seed ${o.seed}`);
   const valBatches = sequentialBatches(valEnc, 256);
