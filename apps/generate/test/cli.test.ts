@@ -74,6 +74,7 @@ describe("generate CLI", () => {
       const d = join(dir, "m1");
       const cfg = JSON.parse(readFileSync(join(d, "config.json"), "utf8"));
       cfg.data = join(dir, write("latin.txt", "completely different latin text ".repeat(50)));
+      cfg.training.steps += 10; // unfinished, so that --resume continues it
       spawnSync("cp", ["-r", d, join(dir, "m1-other")]);
       writeFileSync(join(dir, "m1-other", "config.json"), JSON.stringify(cfg));
       return ["train", "--resume", "--out", "m1-other", "--quiet"];
