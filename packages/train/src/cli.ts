@@ -172,8 +172,12 @@ export interface Command {
   readonly run: (p: Parsed, log: (line: string) => void) => CommandResult | Promise<CommandResult>;
 }
 
+let guarded = false;
+
 /** Exits with a message when standard output cannot be written (a full disk, a closed pipe). */
 function guardStdout(app: string): void {
+  if (guarded) return;
+  guarded = true;
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     const why = e.code === "EPIPE" ? "the reader closed the pipe (EPIPE)" : e.code === "ENOSPC" ? "no space left on the device (ENOSPC)" : `${e.code ?? ""} ${e.message}`.trim();
     process.stderr.write(`${app}: error: cannot write to standard output: ${why}\n`);

@@ -100,3 +100,27 @@ describe("xyChart", () => {
     expect((pts[0] as number) - (pts[1] as number)).toBeCloseTo((pts[1] as number) - (pts[2] as number), 6);
   });
 });
+
+describe("fit, interrupted", () => {
+  it("stops between batches once its signal aborts, and says so", async () => {
+    const controller = new AbortController();
+    let batches = 0;
+    const r = await fit({
+      params: { w: ag.zeros([2]) },
+      optimizer: adam({ lr: 0.1 }),
+      loss: (p: { w: Tensor }) => {
+        if (++batches === 3) controller.abort();
+        return ag.sum(ag.mul(p.w, p.w));
+      },
+      batches: () => Array.from({ length: 10 }, (_, i) => i),
+      validate: () => ({ loss: 0, accuracy: 0.5 }),
+      epochs: 5,
+      key: random.key(1),
+      progressLabel: false,
+      signal: controller.signal,
+    });
+    expect(r.interrupted).toBe(true);
+    expect(batches).toBe(3);
+    expect(r.history).toEqual([]);
+  });
+});
