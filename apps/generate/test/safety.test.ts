@@ -2,11 +2,11 @@
 // data error, 2 usage error, 130 interrupted), one line that names the problem, no stack trace, and the path that
 // was there before hashed identical afterwards; unfinished checkpoints are never clobbered.
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { treeHash } from "@gated/train/testing";
 import { describe, expect, it } from "vitest";
 
 const main = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
@@ -19,21 +19,6 @@ const write = (name: string, content: string | Uint8Array) => {
   return name;
 };
 
-/** A hash of everything at `p` (names, kinds, bytes; hidden files too), to show it is byte-for-byte unchanged. */
-function treeHash(p: string): string {
-  const h = createHash("sha256");
-  const walk = (q: string, rel: string) => {
-    const st = lstatSync(q, { throwIfNoEntry: false });
-    if (st === undefined) return void h.update(`${rel}:absent;`);
-    if (st.isSymbolicLink()) return void h.update(`${rel}:link;`);
-    if (st.isDirectory()) {
-      h.update(`${rel}:dir;`);
-      for (const e of readdirSync(q).sort()) walk(join(q, e), `${rel}/${e}`);
-    } else h.update(`${rel}:${st.isFile() ? readFileSync(q).toString("base64") : "special"};`);
-  };
-  walk(p, ".");
-  return h.digest("hex");
-}
 
 write("poem.txt", "天将降大任于是人也，必先苦其心志，劳其筋骨。".repeat(40));
 write("other.txt", "天将降大任于是人也，必先苦其心志，劳其筋骨。".repeat(30));
