@@ -45,3 +45,25 @@ export function expectVjp(name: string, f: (...xs: Tensor[]) => Tensor, inputs: 
     throw new Error(`${name}: <u, vjp(v)> = ${r.analytic} but central difference gives ${r.numeric} (inputs ${inputs.map((x) => `[${x.shape.join(",")}]`).join(" ")}, seed ${seed})`);
   }
 }
+
+/**
+ * The files that ran `f` up to the error it throws, read off the raw call sites (the printed stack cannot tell a
+ * build from its source: source maps rewrite dist/*.js to src/*.ts). Tests use it to show that a package's tests
+ * import their siblings' source.
+ */
+export function filesOnStack(f: () => unknown): string[] {
+  const saved = Error.prepareStackTrace;
+  let files: string[] = [];
+  Error.prepareStackTrace = (_e, sites) => {
+    files = sites.map((s) => s.getFileName() ?? "");
+    return "";
+  };
+  try {
+    f();
+  } catch (e) {
+    void (e as Error).stack;
+  } finally {
+    Error.prepareStackTrace = saved;
+  }
+  return files;
+}
