@@ -42,7 +42,13 @@ export function rnnStep(p: CellParams, h: Tensor, xp: Tensor, activation: Activa
 export const rnnCell = (p: CellParams, h: Tensor, x: Tensor, activation: Activation = "tanh"): Tensor => rnnStep(p, h, inputProjection(p, x), activation);
 
 /** LSTM step from a precomputed input projection (gate order i, f, g, o). */
-export function lstmStep(p: CellParams, { h, c }: LstmState, xp: Tensor): LstmState {
+export const lstmStep = (p: CellParams, state: LstmState, xp: Tensor): LstmState => lstmStepWithPre(p, state, xp).state;
+
+/**
+ * The LSTM step, also returning the gate pre-activations it used, [B, 4H] in the order i, f, g, o (so that a
+ * test or an experiment reads the gates of this very forward pass: f = sigmoid(pre[:, H:2H])).
+ */
+export function lstmStepWithPre(p: CellParams, { h, c }: LstmState, xp: Tensor): { state: LstmState; pre: Tensor } {
   const H = h.shape[1] as number;
   const pre = add(xp, hiddenProjection(p, h));
   const i = sigmoid(gate(pre, 0, H)); // input gate: how much of the candidate to store
@@ -50,7 +56,7 @@ export function lstmStep(p: CellParams, { h, c }: LstmState, xp: Tensor): LstmSt
   const g = tanh(gate(pre, 2, H)); // cell candidate: what could be stored
   const o = sigmoid(gate(pre, 3, H)); // output gate: how much of the cell state to show
   const c2 = add(mul(f, c), mul(i, g)); // the cell state: an additive path, no matrix product
-  return { h: mul(o, tanh(c2)), c: c2 };
+  return { state: { h: mul(o, tanh(c2)), c: c2 }, pre };
 }
 
 /** LSTM cell: a separate cell state c carried by forget / store (input) / output gates. */
