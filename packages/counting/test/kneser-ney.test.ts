@@ -20,6 +20,33 @@ describe("interpolated modified Kneser-Ney", () => {
     expect(probability(m, [], "z")).toBeCloseTo((0.5 * 2) / 2 / 3, 12);
   });
 
+  it("uses every discount, D1, D2 and D3+, by value: a corpus with counts 1, 2, 3 and 4", () => {
+    // Corpus "ababababcacacbbbdd" (order 2).
+    // Order 2, raw bigram counts: ab 4, ba 3, ac 2, ca 2, bb 2, bc 1, cb 1, bd 1, dd 1.
+    //   Count-of-counts n1 = 4, n2 = 3, n3 = 1, n4 = 1: Y = 4 / (4 + 2*3) = 2/5,
+    //   D1 = 1 - 2 Y n2/n1 = 1 - 3/5 = 2/5; D2 = 2 - 3 Y n3/n2 = 2 - 2/5 = 8/5; D3+ = 3 - 4 Y n4/n3 = 3 - 8/5 = 7/5.
+    // Order 1, continuation counts (distinct characters before each): b 3 (a, c, b), a 2, c 2, d 2; total 9.
+    //   Count-of-counts n1 = 0 (read as 1), n2 = 3, n3 = 1, n4 = 0 (read as 1): Y = 1/7,
+    //   D1 = 1 - 6/7 = 1/7; D2 = 2 - 3/7 * 1/3 = 13/7; D3+ = 3 - 4/7 = 17/7.
+    //   gamma = (13/7 * 3 + 17/7 * 1) / 9 = 8/9; uniform 1/5 (4 characters + unseen).
+    //   p1(b) = (3 - 17/7)/9 + 8/9 * 1/5 = 76/315; p1(a) = p1(c) = p1(d) = (2 - 13/7)/9 + 8/45 = 61/315.
+    // p(b | a): a is followed by b 4, c 2: total 6, gamma_a = (D2 + D3+)/6 = 1/2;
+    //   (4 - 7/5)/6 + 1/2 * 76/315 = 13/30 + 38/315 = 349/630                       (count 4: D3+).
+    // p(a | b): b is followed by a 3, b 2, c 1, d 1: total 7, gamma_b = (2 D1 + D2 + D3+)/7 = 19/35;
+    //   (3 - 7/5)/7 + 19/35 * 61/315 = 8/35 + 1159/11025 = 3679/11025               (count 3: D3+).
+    // p(b | b) = (2 - 8/5)/7 + 19/35 * 76/315 = 2/35 + 1444/11025 = 2074/11025     (count 2: D2).
+    // p(d | d): d is followed by d 1: total 1, gamma_d = 2/5; (1 - 2/5) + 2/5 * 61/315 = 1067/1575 (count 1: D1).
+    const m = trainKneserNey(Array.from("ababababcacacbbbdd"), 2);
+    const [l1, l2] = m.levels as [(typeof m.levels)[0], (typeof m.levels)[0]];
+    l2.discounts.forEach((d, i) => expect(d).toBeCloseTo([2 / 5, 8 / 5, 7 / 5][i] as number, 12));
+    l1.discounts.forEach((d, i) => expect(d).toBeCloseTo([1 / 7, 13 / 7, 17 / 7][i] as number, 12));
+    expect(probability(m, [], "b")).toBeCloseTo(76 / 315, 12);
+    expect(probability(m, ["a"], "b")).toBeCloseTo(349 / 630, 12);
+    expect(probability(m, ["b"], "a")).toBeCloseTo(3679 / 11025, 12);
+    expect(probability(m, ["b"], "b")).toBeCloseTo(2074 / 11025, 12);
+    expect(probability(m, ["d"], "d")).toBeCloseTo(1067 / 1575, 12);
+  });
+
   it("gives distributions that sum to 1 over the vocabulary (plus the unseen share), at every order", () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 60, unit: fc.constantFrom("a", "b", "c", "d", "é", "😀") }), fc.integer({ min: 1, max: 6 }), fc.string({ maxLength: 8, unit: fc.constantFrom("a", "b", "c", "x") }), (text, order, ctx) => {

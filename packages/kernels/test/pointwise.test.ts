@@ -105,6 +105,34 @@ describe("pointwise kernels: WASM equals the JS twin", () => {
     }
   });
 
+  it("the derivative kernels equal their closed-form formulas (float64), not only each other", () => {
+    // dx = dy y (1 - y) for sigmoid, dy (1 - y^2) for tanh (y the forward output), dy [x > 0] for relu.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.nat(), (n, seed) => {
+        const t = randomF32(n, seed, 4);
+        const dy = randomF32(n, seed + 1, 3);
+        const ys = t.map((v) => 1 / (1 + Math.exp(-v)));
+        const yt = t.map((v) => Math.tanh(v));
+        for (const K of [js, ...wasmBackends]) {
+          const ds = new Float32Array(n);
+          K.sigmoidBackward(ds, ys, dy, n);
+          const dt = new Float32Array(n);
+          K.tanhBackward(dt, yt, dy, n);
+          const dr = new Float32Array(n);
+          K.reluBackward(dr, t, dy, n);
+          for (let i = 0; i < n; i++) {
+            const [y1, y2, g, x] = [ys[i], yt[i], dy[i], t[i]] as number[] as [number, number, number, number];
+            const sig = g * y1 * (1 - y1);
+            expect(Math.abs((ds[i] as number) - sig), `${K.backend}.sigmoidBackward`).toBeLessThanOrEqual(3e-7 * Math.abs(sig) + 1e-45);
+            expect(Math.abs((dt[i] as number) - g * (1 - y2 * y2)), `${K.backend}.tanhBackward`).toBeLessThanOrEqual(3e-7 * Math.abs(g) + 1e-45);
+            expect(dr[i], `${K.backend}.reluBackward`).toBe(x > 0 ? g : 0);
+          }
+        }
+      }),
+      runs(100),
+    );
+  });
+
   it("relu keeps NaN, maps -0 to +0, and its derivative passes dy on NaN as PyTorch does", () => {
     for (const K of [js, ...wasmBackends]) {
       const x = new Float32Array([Number.NaN, -0, -2, 3, Number.NEGATIVE_INFINITY]);
