@@ -38,8 +38,8 @@ describe("interpolated modified Kneser-Ney", () => {
     // p(d | d): d is followed by d 1: total 1, gamma_d = 2/5; (1 - 2/5) + 2/5 * 61/315 = 1067/1575 (count 1: D1).
     const m = trainKneserNey(Array.from("ababababcacacbbbdd"), 2);
     const [l1, l2] = m.levels as [(typeof m.levels)[0], (typeof m.levels)[0]];
-    l2.discounts.forEach((d, i) => expect(d).toBeCloseTo([2 / 5, 8 / 5, 7 / 5][i] as number, 12));
-    l1.discounts.forEach((d, i) => expect(d).toBeCloseTo([1 / 7, 13 / 7, 17 / 7][i] as number, 12));
+    for (const [i, d] of l2.discounts.entries()) expect(d).toBeCloseTo([2 / 5, 8 / 5, 7 / 5][i] as number, 12);
+    for (const [i, d] of l1.discounts.entries()) expect(d).toBeCloseTo([1 / 7, 13 / 7, 17 / 7][i] as number, 12);
     expect(probability(m, [], "b")).toBeCloseTo(76 / 315, 12);
     expect(probability(m, ["a"], "b")).toBeCloseTo(349 / 630, 12);
     expect(probability(m, ["b"], "a")).toBeCloseTo(3679 / 11025, 12);
