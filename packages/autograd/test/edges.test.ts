@@ -30,7 +30,7 @@ describe("max: ties share the gradient evenly (as torch.amax)", () => {
         const top = Math.max(...ints);
         const count = ints.filter((v) => v === top).length;
         const g = values(ag.grad((x: Tensor) => ag.mul(ag.max(x), 6))(x) as Tensor);
-        ints.forEach((v, i) => expect(g[i]).toBeCloseTo(v === top ? 6 / count : 0, 12));
+        for (const [i, v] of ints.entries()) expect(g[i]).toBeCloseTo(v === top ? 6 / count : 0, 12);
       }),
     );
   });
