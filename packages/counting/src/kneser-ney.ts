@@ -91,14 +91,12 @@ export function trainKneserNey(chars: readonly string[], order: number, raw = co
   return { order, vocab, levels };
 }
 
-/** p(c | context), context given as its last order-1 code points (fewer at the start of a text). */
+/** p(c | context): order k uses the last k - 1 code points of the context (fewer at the start of a text). */
 export function probability(model: NgramModel, context: readonly string[], c: string): number {
   let p = 1 / (model.vocab.length + 1);
-  const ctxChars = context.slice(Math.max(0, context.length - (model.order - 1)));
-  for (let k = 1; k <= model.order; k++) {
-    // Order k uses the last k-1 characters of the context.
-    if (k - 1 > ctxChars.length) break;
-    const ctx = ctxChars.slice(ctxChars.length - (k - 1)).join("");
+  const orders = Math.min(model.order, context.length + 1);
+  for (let k = 1; k <= orders; k++) {
+    const ctx = context.slice(context.length - (k - 1)).join("");
     const lv = model.levels[k - 1] as Level;
     const s = lv.contexts.get(ctx);
     if (s === undefined) continue;

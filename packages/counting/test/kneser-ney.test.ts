@@ -47,6 +47,65 @@ describe("interpolated modified Kneser-Ney", () => {
     expect(probability(m, ["d"], "d")).toBeCloseTo(1067 / 1575, 12);
   });
 
+  it("D3+ depends on n3 and n4 as Chen and Goodman define it: a corpus whose count-of-counts all differ", () => {
+    // Bigram counts of this text: 6 once (ce), 4 twice (dd, de), 3 five times, 2 nine times, 1 six times:
+    //   n1 = 6, n2 = 9, n3 = 5, n4 = 2: Y = 6 / (6 + 18) = 1/4, D1 = 1 - 2 Y 9/6 = 1/4, D2 = 2 - 3 Y 5/9 = 19/12,
+    //   D3+ = 3 - 4 Y 2/5 = 13/5. Continuation counts are 4 (twice) and 5 (three times): n1 = n2 = n3 = 0 (read
+    //   as 1), n4 = 2: Y = 1/3, D1 = 1/3, D2 = 2 - 1 = 1, D3+ = 3 - 4/3 * 2 = 1/3.
+    // The probabilities: the definition evaluated in exact rational arithmetic.
+    const m = trainKneserNey(Array.from("bccececeadccebaacedaebaddeeddddbcdacadecdcbbdedcebdeea"), 2);
+    const [l1, l2] = m.levels as [(typeof m.levels)[0], (typeof m.levels)[0]];
+    for (const [i, d] of l2.discounts.entries()) expect(d).toBeCloseTo([1 / 4, 19 / 12, 13 / 5][i] as number, 12);
+    for (const [i, d] of l1.discounts.entries()) expect(d).toBeCloseTo([1 / 3, 1, 1 / 3][i] as number, 12);
+    expect(probability(m, ["c"], "e")).toBeCloseTo(6947 / 18630, 12); // count 6
+    expect(probability(m, ["d"], "d")).toBeCloseTo(43109 / 173880, 12); // count 4
+    expect(probability(m, ["e"], "c")).toBeCloseTo(34249 / 161460, 12); // count 3
+    expect(probability(m, ["b"], "c")).toBeCloseTo(1235 / 5796, 12); // count 2
+    expect(probability(m, ["a"], "a")).toBeCloseTo(43639 / 173880, 12); // count 1
+    expect(probability(m, ["x"], "e")).toBeCloseTo(71 / 414, 12); // unseen context: the unigram
+    expect(probability(m, [], "e")).toBeCloseTo(71 / 414, 12);
+    expect(m.vocab).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("uses the longest context it has seen: order 4 tells x a b -> c from y a b -> d, which order 3 cannot", () => {
+    const m = trainKneserNey(Array.from("xabcyabd".repeat(12)), 4);
+    expect(probability(m, ["x", "a", "b"], "c")).toBeGreaterThan(0.8);
+    expect(probability(m, ["y", "a", "b"], "d")).toBeGreaterThan(0.8);
+    // With only "a b" (the start of a text) it cannot tell, and a longer context than the order needs changes nothing.
+    expect(probability(m, ["a", "b"], "c")).toBeGreaterThan(0.15);
+    expect(probability(m, ["a", "b"], "c")).toBeLessThan(0.6);
+    expect(probability(m, ["q", "q", "x", "a", "b"], "c")).toBe(probability(m, ["x", "a", "b"], "c"));
+  });
+
+  it("does not depend on how characters are spelt: renaming them to astral-plane and boundary code points changes nothing", () => {
+    // U+FFFF (the last one-unit code point), U+10000 (surrogates D800 DC00), U+103FF (D800 DFFF), an emoji.
+    const rename: Record<string, string> = { a: "\uffff", b: "\u{10000}", c: "\u{103ff}", d: "😀" };
+    fc.assert(
+      fc.property(fc.string({ minLength: 2, maxLength: 40, unit: fc.constantFrom("a", "b", "c", "d") }), fc.integer({ min: 1, max: 4 }), fc.string({ maxLength: 4, unit: fc.constantFrom("a", "b", "c", "d") }), (text, order, ctx) => {
+        const plain = trainKneserNey(Array.from(text), order);
+        const fancy = trainKneserNey(Array.from(text, (c) => rename[c] as string), order);
+        for (const c of ["a", "b", "c", "d"]) {
+          expect(probability(fancy, Array.from(ctx, (x) => rename[x] as string), rename[c] as string)).toBeCloseTo(probability(plain, Array.from(ctx), c), 12);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("bits per character: the mean of -log2 p(c | the characters before it), hand-computed on 'ab'", () => {
+    // The corpus "abab" of the first test: p(a) = 5/12 (no context yet), p(b | a) = 17/24.
+    const m = trainKneserNey(Array.from("abab"), 2);
+    expect(bitsPerCharacter(m, ["a", "b"])).toBeCloseTo(-(Math.log2(5 / 12) + Math.log2(17 / 24)) / 2, 12);
+    expect(bitsPerCharacter(m, ["a"])).toBeCloseTo(-Math.log2(5 / 12), 12);
+  });
+
+  it("refuses an order outside 1..10, an empty text, and scoring nothing", () => {
+    for (const order of [0, 11, 1.5, Number.NaN]) expect(() => trainKneserNey(["a"], order)).toThrow(/trainKneserNey: argument 'order' must be an integer in \[1, 10\]/);
+    expect(() => trainKneserNey([], 2)).toThrow(/trainKneserNey: argument 'chars' is empty: nothing to count/);
+    expect(() => bitsPerCharacter(trainKneserNey(["a"], 1), [])).toThrow(/bitsPerCharacter: argument 'chars' is empty/);
+    expect(trainKneserNey(["a"], 10).order).toBe(10);
+  });
+
   it("gives distributions that sum to 1 over the vocabulary (plus the unseen share), at every order", () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 60, unit: fc.constantFrom("a", "b", "c", "d", "é", "😀") }), fc.integer({ min: 1, max: 6 }), fc.string({ maxLength: 8, unit: fc.constantFrom("a", "b", "c", "x") }), (text, order, ctx) => {
