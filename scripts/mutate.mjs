@@ -48,9 +48,10 @@ if (!(minutes > 0)) {
 
 /** Mutation score: killed and timed-out mutants over all that were tested or not covered (Stryker's "total"). */
 function scores(report, focus) {
-  const tally = { killed: 0, survived: 0, timeout: 0, noCoverage: 0, other: 0 };
+  const zero = () => ({ killed: 0, survived: 0, timeout: 0, noCoverage: 0, other: 0 });
+  const tally = zero();
   const byFile = {};
-  const focused = { ...tally };
+  const focused = zero();
   const add = (t, status) => {
     if (status === "Killed") t.killed++;
     else if (status === "Survived") t.survived++;
@@ -59,7 +60,8 @@ function scores(report, focus) {
     else t.other++;
   };
   for (const [file, { mutants }] of Object.entries(report.files)) {
-    const f = (byFile[file] = { ...tally });
+    const f = zero();
+    byFile[file] = f;
     for (const m of mutants) {
       add(tally, m.status);
       add(f, m.status);
