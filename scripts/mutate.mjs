@@ -83,7 +83,7 @@ function runOne(name) {
   writeFileSync(config, `import base from ${JSON.stringify(join(root, "stryker.config.mjs"))};\nexport default { ...base, mutate: ${JSON.stringify(PACKAGES[name].mutate)}, jsonReporter: { fileName: ${JSON.stringify(relative(dir, join(out, `${name}.json`)))} } };\n`);
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", config], { cwd: dir, stdio: ["ignore", "inherit", "inherit"], detached: true });
+    const child = spawn(process.execPath, [join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", config], { cwd: dir, stdio: ["ignore", "inherit", "inherit"], detached: true, env: { ...process.env, GATED_MUTATION: "1" } });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

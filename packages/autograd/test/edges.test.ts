@@ -85,3 +85,46 @@ describe("float32 add and mul: every branch equals float64 rounded once", () => 
     });
   }
 });
+
+describe("broadcasting, forward and backward, by value", () => {
+  const w = (shape: number[]) => t(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i + 1), shape, "float64");
+
+  it("broadcastTo copies rows and columns; its VJP sums the stretched axes", () => {
+    expect(values(ag.broadcastTo(t([1, 2, 3], [3], "float64"), [2, 3]))).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(values(ag.broadcastTo(t([1, 2], [2, 1], "float64"), [2, 3]))).toEqual([1, 1, 1, 2, 2, 2]);
+    // d/dx sum(broadcastTo(x, [2, 3]) * W) with W = [[1, 2, 3], [4, 5, 6]]: column sums for x [3], row sums for x [2, 1].
+    expect(values(ag.grad((x: Tensor) => ag.sum(ag.mul(ag.broadcastTo(x, [2, 3]), w([2, 3]))))(t([0, 0, 0], [3], "float64")) as Tensor)).toEqual([5, 7, 9]);
+    expect(values(ag.grad((x: Tensor) => ag.sum(ag.mul(ag.broadcastTo(x, [2, 3]), w([2, 3]))))(t([0, 0], [2, 1], "float64")) as Tensor)).toEqual([6, 15]);
+  });
+
+  it("add, sub and mul send each operand the gradient summed over the axes it was stretched along", () => {
+    // L = sum(op(a, b) * W), W = 1..6 as [2, 3].
+    const W = w([2, 3]);
+    const cases: [number[], number[], number[], number[]][] = [
+      // shape a, shape b, dL/da for add, dL/db for add
+      [[2, 3], [3], [1, 2, 3, 4, 5, 6], [5, 7, 9]],
+      [[3], [2, 3], [5, 7, 9], [1, 2, 3, 4, 5, 6]],
+      [[2, 1], [1, 3], [6, 15], [5, 7, 9]],
+      [[2, 3], [2, 1], [1, 2, 3, 4, 5, 6], [6, 15]],
+      [[2, 3], [], [1, 2, 3, 4, 5, 6], [21]],
+    ];
+    for (const [sa, sb, da, db] of cases) {
+      const a = t(new Array(sa.reduce((x, y) => x * y, 1)).fill(0.5), sa, "float64");
+      const b = t(new Array(sb.reduce((x, y) => x * y, 1)).fill(2), sb, "float64");
+      const g = (op: (x: Tensor, y: Tensor) => Tensor) => ag.grad((x: Tensor, y: Tensor) => ag.sum(ag.mul(op(x, y), W)), { argnums: [0, 1] })(a, b) as unknown as [Tensor, Tensor];
+      const [ga, gb] = g(ag.add);
+      expect([values(ga), values(gb)], `add [${sa}] [${sb}]`).toEqual([da, db]);
+      const [sa2, sb2] = g(ag.sub);
+      expect([values(sa2), values(sb2)], `sub [${sa}] [${sb}]`).toEqual([da, db.map((v) => -v)]);
+      // mul: dL/da = W b summed likewise (b = 2), dL/db = W a (a = 0.5).
+      const [ma, mb] = g(ag.mul);
+      expect([values(ma), values(mb)], `mul [${sa}] [${sb}]`).toEqual([da.map((v) => 2 * v), db.map((v) => 0.5 * v)]);
+    }
+  });
+
+  it("reshape infers a -1 from the other sizes, also when they hold a 0", () => {
+    expect(ag.reshape(ag.zeros([2, 6]), [3, -1]).shape).toEqual([3, 4]);
+    expect(ag.reshape(ag.zeros([2, 6]), [-1, 2, 2]).shape).toEqual([3, 2, 2]);
+    expect(ag.reshape(ag.zeros([0, 3]), [0, -1]).shape).toEqual([0, 0]);
+  });
+});
