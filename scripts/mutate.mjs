@@ -3,7 +3,8 @@
 // kernels, autograd, nn and counting (or the packages named), one after another, each in a sandbox (the sources
 // are never mutated in place). Prints each package's mutation score and the scores of the files held to 90 %
 // (autograd's primitives, nn's cells and optimisers, counting); writes reports/mutation/<package>.json.
-// A package that runs past --minutes (default 30) is stopped and reported as incomplete.
+// A package that runs past --minutes (default 30) is stopped and reported as incomplete. Tests run as in CI (each
+// fast-check property replays one fixed seed) with GATED_MUTATION set (the 10,000-call memory test runs 1,000).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -22,15 +23,16 @@ const PACKAGES = {
 
 let args;
 try {
-  args = parseArgs({ options: { minutes: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  args = parseArgs({ options: { minutes: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
 } catch (e) {
-  console.error(`mutate: ${e.message.split("\n")[0]}\nusage: pnpm mutate [${Object.keys(PACKAGES).join("|")} ...] [--minutes N]`);
+  console.error(`mutate: ${e.message.split("\n")[0]}\nusage: pnpm mutate [${Object.keys(PACKAGES).join("|")} ...] [--minutes N] [--only FILES]`);
   process.exit(2);
 }
 if (args.values.help) {
-  console.log(`usage: pnpm mutate [PACKAGE...] [--minutes N]
+  console.log(`usage: pnpm mutate [PACKAGE...] [--minutes N] [--only FILES]
   PACKAGE      ${Object.keys(PACKAGES).join(", ")} (default: all four, in this order)
   --minutes N  stop a package's run after N minutes and report it incomplete (default 30)
+  --only FILES mutate only these files of the package (comma-separated globs, e.g. src/cells.ts,src/optim.ts)
 Reports: reports/mutation/<package>.json (mutation-testing-report-schema, as Stryker writes it).`);
   process.exit(0);
 }
@@ -80,10 +82,10 @@ function runOne(name) {
   const out = join(root, "reports", "mutation");
   mkdirSync(out, { recursive: true });
   const config = join(out, `.config-${name}.mjs`);
-  writeFileSync(config, `import base from ${JSON.stringify(join(root, "stryker.config.mjs"))};\nexport default { ...base, mutate: ${JSON.stringify(PACKAGES[name].mutate)}, jsonReporter: { fileName: ${JSON.stringify(relative(dir, join(out, `${name}.json`)))} } };\n`);
+  writeFileSync(config, `import base from ${JSON.stringify(join(root, "stryker.config.mjs"))};\nexport default { ...base, mutate: ${JSON.stringify(args.values.only ? args.values.only.split(",") : PACKAGES[name].mutate)}, jsonReporter: { fileName: ${JSON.stringify(relative(dir, join(out, `${name}.json`)))} } };\n`);
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", config], { cwd: dir, stdio: ["ignore", "inherit", "inherit"], detached: true, env: { ...process.env, GATED_MUTATION: "1" } });
+    const child = spawn(process.execPath, [join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", config], { cwd: dir, stdio: ["ignore", "inherit", "inherit"], detached: true, env: { ...process.env, GATED_MUTATION: "1", CI: "1" } });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

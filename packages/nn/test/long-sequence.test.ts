@@ -229,7 +229,8 @@ function checkRnn({ T, B, H, a, seed }: { T: number; B: number; H: number; a: nu
   const w = rand([B, H], seed + 4);
   const h0 = rand([B, H], seed + 5);
   const got = ag.grad((h0: Tensor) => ag.sum(ag.mul(ag.scan((h: Tensor, x: Tensor): [Tensor, Tensor] => [rnnCell(p, h, x), h], h0, xs)[0], w)))(h0) as Tensor;
-  const want = closedFormRnn(p, xs, h0, w).dh0;
+  const exact = closedFormRnn(p, xs, h0, w);
+  const want = exact.dh0.map((d) => d * Math.exp(exact.logScale)); // about 1e-200 at the least here: a double holds it
   const e = relErr(got.toArray(), want);
   if (!(e <= 1e-9)) throw new Error(`(b) RNN T=${T}: relative error of dL/dh0 ${e}`);
 }
@@ -280,7 +281,7 @@ describe("LSTM cell-state gradients over long sequences (float64, T up to 1000)"
 
   it("(b) the tanh RNN's dL/dh0 equals its closed form W_hh^T diag(1 - h_t^2) ... u, to a relative 1e-9", () => {
     const caseRnn = fc.record({ T: fc.integer({ min: 1, max: 1000 }), B: fc.integer({ min: 1, max: 2 }), H: fc.integer({ min: 1, max: 5 }), a: fc.double({ min: 0.9, max: 1, noNaN: true }), seed: fc.nat(10_000) });
-    fc.assert(fc.property(caseRnn, (c) => checkRnn(c)), { numRuns: 8, examples: [[{ T: 1000, B: 2, H: 4, a: 0.95, seed: 1 }]] });
+    fc.assert(fc.property(caseRnn, (c) => checkRnn(c)), { numRuns: 8, examples: [[{ T: 1000, B: 2, H: 4, a: 0.95, seed: 1 }], [{ T: 614, B: 1, H: 1, a: 0.9, seed: 9416 }]] });
   });
 
   it("(c) survives with forget gates above 0.9999 (ratio >= 0.1), vanishes with gates near 0.5 (< 1e-6), within the gates' products", () => {
