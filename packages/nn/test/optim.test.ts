@@ -87,3 +87,99 @@ describe("clipping", () => {
     expect(Array.from(clipByValue({ a: ag.tensorOrThrow([-5, 0.5, 7]) }, 1).a.toArray())).toEqual([-1, 0.5, 1]);
   });
 });
+
+describe("optimisers: schedules, dtypes, purity and bad input", () => {
+  const w64 = () => ({ w: ag.tensorOrThrow([1, -2], undefined, "float64") });
+  const g64 = { w: ag.tensorOrThrow([0.5, 0.25], undefined, "float64") };
+  const all: [string, () => Optimizer<unknown>][] = [
+    ["sgd", () => sgd({ lr: 0.1, momentum: 0.9 }) as Optimizer<unknown>],
+    ["adam", () => adam({ lr: 0.1 }) as Optimizer<unknown>],
+    ["adamw", () => adamw({ lr: 0.1 }) as Optimizer<unknown>],
+    ["rmsprop", () => rmsprop({ lr: 0.1, momentum: 0.9 }) as Optimizer<unknown>],
+  ];
+
+  it("a schedule is asked for the learning rate at steps 0, 1, 2, ... and its value is used", () => {
+    const asked: number[] = [];
+    const lr = (s: number) => {
+      asked.push(s);
+      return [0.1, 0.2, 0.4][s] as number;
+    };
+    const opt = sgd({ lr });
+    let params = w64();
+    let state = opt.init(params);
+    for (let i = 0; i < 3; i++) [state, params] = opt.update(state, params, g64);
+    expect(asked).toEqual([0, 1, 2]);
+    // Plain SGD: w -= lr g at each step: 1 - (0.1 + 0.2 + 0.4) * 0.5, -2 - 0.7 * 0.25.
+    expect(Array.from(params.w.toArray())).toEqual([1 - 0.05 - 0.1 - 0.2, -2 - 0.025 - 0.05 - 0.1]);
+    for (const [name, make] of all) {
+      const steps: number[] = [];
+      const o = make();
+      const withSchedule = name === "sgd" ? sgd({ lr: (s) => (steps.push(s), 0.1), momentum: 0.9 }) : name === "rmsprop" ? rmsprop({ lr: (s) => (steps.push(s), 0.1), momentum: 0.9 }) : (name === "adam" ? adam : adamw)({ lr: (s) => (steps.push(s), 0.1) });
+      let [s1, p1] = [o.init(w64()), w64()];
+      let [s2, p2] = [withSchedule.init(w64()) as unknown, w64()];
+      for (let i = 0; i < 2; i++) {
+        [s1, p1] = o.update(s1, p1, g64);
+        [s2, p2] = (withSchedule as Optimizer<unknown>).update(s2, p2, g64);
+      }
+      expect(steps, name).toEqual([0, 1]);
+      expect(Array.from(p2.w.toArray()), name).toEqual(Array.from(p1.w.toArray()));
+    }
+  });
+
+  it("keep float32 parameters and slots in float32, float64 in float64", () => {
+    for (const [name, make] of all) {
+      for (const dtype of ["float32", "float64"] as const) {
+        const opt = make();
+        const params = { w: ag.tensorOrThrow([1, -2], undefined, dtype) };
+        const state = opt.init(params) as Record<string, unknown>;
+        const [next, p] = opt.update(state, params, { w: ag.tensorOrThrow([0.5, 0.25], undefined, dtype) });
+        expect(p.w.dtype, name).toBe(dtype);
+        const slots = Object.values(next as Record<string, unknown>).filter(Array.isArray).flat() as ArrayLike<number>[];
+        expect(slots.length, name).toBeGreaterThan(0);
+        for (const s of slots) expect(s, `${name} ${dtype}`).toBeInstanceOf(dtype === "float32" ? Float32Array : Float64Array);
+      }
+    }
+  });
+
+  it("are pure: an update changes neither the old state nor the old params (every optimiser, with momentum)", () => {
+    for (const [name, make] of all) {
+      const opt = make();
+      const params = w64();
+      let state = opt.init(params);
+      [state] = opt.update(state, params, g64); // non-zero slots
+      const snapshot = (s: unknown) => JSON.stringify(Object.values(s as Record<string, unknown>).map((v) => (Array.isArray(v) ? v.map((a) => Array.from(a as ArrayLike<number>)) : v)));
+      const before = snapshot(state);
+      const [after] = opt.update(state, params, g64);
+      expect(snapshot(state), name).toBe(before);
+      expect(snapshot(after), name).not.toBe(before);
+      expect((after as { step: number }).step, name).toBe(2);
+      expect(Array.from(params.w.toArray()), name).toEqual([1, -2]);
+    }
+  });
+
+  it("name themselves and the mismatch in their errors", () => {
+    for (const [name, make] of all) {
+      const opt = make();
+      const params = { w: ag.ones([2]), b: ag.ones([1]) };
+      const state = opt.init(params);
+      expect(() => opt.update(state, params, { w: ag.ones([2]) } as never)).toThrow(`${name}: argument 'grads' must have the structure of params (2 tensors), got 1`);
+      expect(() => opt.update(state, params, { w: ag.ones([2]), b: ag.ones([3]) })).toThrow(`${name}: argument 'grads' tensor 0 has 3 elements, its parameter 1`);
+    }
+    expect(() => sgd({ lr: 0.1, nesterov: true })).toThrow("sgd: argument 'nesterov' needs momentum > 0");
+    expect(() => sgd({ lr: 0.1, nesterov: true, momentum: 0 })).toThrow("sgd: argument 'nesterov' needs momentum > 0");
+    expect(() => sgd({ lr: 0.1, nesterov: true, momentum: 0.5 })).not.toThrow();
+  });
+
+  it("clipping refuses a limit that is not positive and a non-finite norm, and leaves a tree at exactly the limit alone", () => {
+    const g = { a: ag.tensorOrThrow([3, 4], undefined, "float64") };
+    for (const bad of [0, -1, Number.NaN]) {
+      expect(() => clipByGlobalNorm(g, bad)).toThrow(`clipByGlobalNorm: argument 'maxNorm' must be positive, got ${bad}`);
+      expect(() => clipByValue(g, bad)).toThrow(`clipByValue: argument 'limit' must be positive, got ${bad}`);
+    }
+    expect(() => clipByGlobalNorm({ a: ag.tensorOrThrow([Number.POSITIVE_INFINITY]) }, 1)).toThrow("clipByGlobalNorm: argument 'grads' have a non-finite norm (Infinity): the loss diverged; lower the learning rate");
+    const [same, norm] = clipByGlobalNorm(g, 5);
+    expect(same).toBe(g);
+    expect(norm).toBe(5);
+    expect(Array.from(clipByValue(g, 3.5).a.toArray())).toEqual([3, 3.5]);
+  });
+});
