@@ -64,6 +64,7 @@ const exact: { what: string; run: () => unknown; message: string }[] = [
   { what: "concat of nothing", run: () => ag.concat([]), message: "concat: argument 'tensors' must hold at least one tensor" },
   { what: "concat of mismatched sizes", run: () => ag.concat([t([2, 3]), t([2, 4])], 0), message: "concat: expected shapes equal except along axis 0, like [2, 3], got [2, 4]" },
   { what: "concat of mismatched ranks", run: () => ag.concat([t([2, 3]), t([3])], 1), message: "concat: expected shapes equal except along axis 1, like [2, 3], got [3]" },
+  { what: "concat of a lower rank that matches a prefix", run: () => ag.concat([t([2, 3]), t([2])], 1), message: "concat: expected shapes equal except along axis 1, like [2, 3], got [2]" },
   { what: "concat's primitive with an axis out of range", run: () => ag.primitives.concat.forward([t([2])], { axis: 1 }), message: "concat: argument 'axis' 1 is out of range for rank 1" },
   { what: "concat's primitive with a negative axis", run: () => ag.primitives.concat.forward([t([2])], { axis: -1 }), message: "concat: argument 'axis' -1 is out of range for rank 1" },
   { what: "concat's primitive with a fractional axis", run: () => ag.primitives.concat.forward([t([2])], { axis: 0.5 }), message: "concat: argument 'axis' 0.5 is out of range for rank 1" },
