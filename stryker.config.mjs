@@ -19,5 +19,6 @@ export default {
   tsconfigFile: "tsconfig.none.json",
   tempDirName: "../../.stryker-tmp",
   cleanTempDir: "always",
-  ignorePatterns: ["dist", "test-results", "reports", ".turbo", "tsconfig*.json", "*.tsbuildinfo"],
+  // assembly/: AssemblyScript (not TypeScript that Stryker can parse), compiled before into src/generated.
+  ignorePatterns: ["dist", "test-results", "reports", ".turbo", "tsconfig*.json", "*.tsbuildinfo", "assembly"],
 };
