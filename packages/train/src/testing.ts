@@ -24,3 +24,18 @@ export function treeHash(path: string): string {
   walk(path, ".");
   return h.digest("hex");
 }
+
+/**
+ * What is wrong with how a command refused (an empty list when nothing is): its exit code, a first line on stderr
+ * matching `message`, no stack trace, and nothing but that one line unless it is a usage error followed by the usage.
+ */
+export function refusalProblems(r: { readonly status: number | null; readonly stderr: string }, code: number, message: RegExp): string[] {
+  const problems: string[] = [];
+  const first = r.stderr.split("\n")[0] ?? "";
+  if (r.status !== code) problems.push(`exit ${r.status}, expected ${code} (stderr: ${r.stderr.trim()})`);
+  if (!message.test(first)) problems.push(`first line '${first}' does not match ${message}`);
+  if (/^\s+at /m.test(r.stderr)) problems.push("stderr holds a stack trace");
+  const usageFollows = code === 2 && !first.includes(": error: ");
+  if (!usageFollows && r.stderr.trim().split("\n").length !== 1) problems.push(`stderr has ${r.stderr.trim().split("\n").length} lines, not one`);
+  return problems;
+}
