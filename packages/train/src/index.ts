@@ -5,6 +5,7 @@
  */
 export * from "./chart.js";
 export * from "./files.js";
+export * from "./outdir-check.js";
 export * from "./outdir.js";
 export * from "./fit.js";
 export * from "./metrics.js";
