@@ -105,6 +105,35 @@ function matrix(kernel: string, out: unknown, outExtent: (r: number, c: number) 
   }
 }
 
+/** One argument of a recurrent step kernel: its name, value, elements used, role; null only where `optional`. */
+type StepArg = readonly [name: string, value: unknown, extent: number, role: "in" | "out" | "inout", optional?: boolean];
+
+/**
+ * Checks a recurrent step kernel's arguments: sizes, array types and ranges, and that no output overlaps
+ * another argument, except the (output, input) pairs in `inPlace` when they are exactly the same range.
+ */
+function stepArgs(kernel: string, rows: unknown, hidden: unknown, args: (r: number, h: number) => readonly StepArg[], inPlace: readonly (readonly [string, string])[] = []): void {
+  const r = dim(kernel, "rows", rows);
+  const h = dim(kernel, "hidden", hidden);
+  const regions: [string, Region, StepArg[3]][] = [];
+  for (const [name, value, extent, role, optional] of args(r, h)) {
+    if (value === null && optional) continue;
+    const x = array(kernel, name, value);
+    range(kernel, name, x, 0, "offset", extent);
+    regions.push([name, region(x, 0, extent), role]);
+  }
+  for (const [outName, out, role] of regions) {
+    if (role === "in") continue;
+    for (const [otherName, other, otherRole] of regions) {
+      if (otherName === outName) continue;
+      const same = otherRole === "in" && inPlace.some(([o, i]) => o === outName && i === otherName);
+      // Two outputs overlapping are reported once, from the first of them.
+      if (otherRole !== "in" && regions.findIndex(([n]) => n === otherName) < regions.findIndex(([n]) => n === outName)) continue;
+      disjoint(kernel, outName, out, otherName, other, same);
+    }
+  }
+}
+
 /** Elements spanned by a row-major [rows, cols] matrix with row stride ld (0 when empty). */
 export function span(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
@@ -192,6 +221,50 @@ export function checked(backend: Backend, impl: KernelOps): Kernels {
     logSumExpRows(out, x, rows, cols) {
       matrix("logSumExpRows", out, (r) => r, false, x, rows, cols);
       impl.logSumExpRows(out, x, rows, cols);
+    },
+    lstmForward(gates, cOut, hOut, y, cPrev, hPrev, mask, rows, hidden) {
+      stepArgs("lstmForward", rows, hidden, (r, h) => [
+        ["gates", gates, 4 * r * h, "inout"], ["cOut", cOut, r * h, "out"], ["hOut", hOut, r * h, "out"], ["y", y, r * h, "out"],
+        ["cPrev", cPrev, r * h, "in"], ["hPrev", hPrev, r * h, "in"], ["mask", mask, r, "in", true],
+      ], [["cOut", "cPrev"], ["hOut", "hPrev"]]);
+      impl.lstmForward(gates, cOut, hOut, y, cPrev, hPrev, mask, rows, hidden);
+    },
+    lstmBackward(dPre, dhPrev, dcPrev, gates, cPrev, cNew, dh, dy, dc, mask, rows, hidden) {
+      stepArgs("lstmBackward", rows, hidden, (r, h) => [
+        ["dPre", dPre, 4 * r * h, "out"], ["dhPrev", dhPrev, r * h, "out"], ["dcPrev", dcPrev, r * h, "out"], ["gates", gates, 4 * r * h, "in"],
+        ["cPrev", cPrev, r * h, "in"], ["cNew", cNew, r * h, "in"], ["dh", dh, r * h, "in"], ["dy", dy, r * h, "in", true], ["dc", dc, r * h, "in"],
+        ["mask", mask, r, "in", true],
+      ], [["dhPrev", "dh"], ["dcPrev", "dc"]]);
+      impl.lstmBackward(dPre, dhPrev, dcPrev, gates, cPrev, cNew, dh, dy, dc, mask, rows, hidden);
+    },
+    gruForward(saved, hOut, y, xp, hp, bias, hPrev, mask, rows, hidden) {
+      stepArgs("gruForward", rows, hidden, (r, h) => [
+        ["saved", saved, 4 * r * h, "out"], ["hOut", hOut, r * h, "out"], ["y", y, r * h, "out"], ["xp", xp, 3 * r * h, "in"], ["hp", hp, 3 * r * h, "in"],
+        ["bias", bias, 3 * h, "in"], ["hPrev", hPrev, r * h, "in"], ["mask", mask, r, "in", true],
+      ], [["hOut", "hPrev"]]);
+      impl.gruForward(saved, hOut, y, xp, hp, bias, hPrev, mask, rows, hidden);
+    },
+    gruBackward(dxp, dhp, dhPrev, saved, hPrev, dh, dy, mask, rows, hidden) {
+      stepArgs("gruBackward", rows, hidden, (r, h) => [
+        ["dxp", dxp, 3 * r * h, "out"], ["dhp", dhp, 3 * r * h, "out"], ["dhPrev", dhPrev, r * h, "out"], ["saved", saved, 4 * r * h, "in"],
+        ["hPrev", hPrev, r * h, "in"], ["dh", dh, r * h, "in"], ["dy", dy, r * h, "in", true], ["mask", mask, r, "in", true],
+      ], [["dhPrev", "dh"]]);
+      impl.gruBackward(dxp, dhp, dhPrev, saved, hPrev, dh, dy, mask, rows, hidden);
+    },
+    rnnForward(pre, hOut, y, hPrev, mask, rows, hidden, relu) {
+      flag("rnnForward", "relu", relu);
+      stepArgs("rnnForward", rows, hidden, (r, h) => [
+        ["pre", pre, r * h, "inout"], ["hOut", hOut, r * h, "out"], ["y", y, r * h, "out"], ["hPrev", hPrev, r * h, "in"], ["mask", mask, r, "in", true],
+      ], [["hOut", "hPrev"]]);
+      impl.rnnForward(pre, hOut, y, hPrev, mask, rows, hidden, relu);
+    },
+    rnnBackward(dPre, dhPrev, act, dh, dy, mask, rows, hidden, relu) {
+      flag("rnnBackward", "relu", relu);
+      stepArgs("rnnBackward", rows, hidden, (r, h) => [
+        ["dPre", dPre, r * h, "out"], ["dhPrev", dhPrev, r * h, "out"], ["act", act, r * h, "in"], ["dh", dh, r * h, "in"], ["dy", dy, r * h, "in", true],
+        ["mask", mask, r, "in", true],
+      ], [["dhPrev", "dh"]]);
+      impl.rnnBackward(dPre, dhPrev, act, dh, dy, mask, rows, hidden, relu);
     },
   };
 }

@@ -27,6 +27,12 @@ export interface RawKernels {
   colSum(out: number, x: number, rows: number, cols: number): void;
   softmaxRows(out: number, x: number, rows: number, cols: number): void;
   logSumExpRows(out: number, x: number, rows: number, cols: number): void;
+  lstmForward(gates: number, cOut: number, hOut: number, y: number, cPrev: number, hPrev: number, mask: number, rows: number, hidden: number): void;
+  lstmBackward(dPre: number, dhPrev: number, dcPrev: number, gates: number, cPrev: number, cNew: number, dh: number, dy: number, dc: number, mask: number, rows: number, hidden: number): void;
+  gruForward(saved: number, hOut: number, y: number, xp: number, hp: number, bias: number, hPrev: number, mask: number, rows: number, hidden: number): void;
+  gruBackward(dxp: number, dhp: number, dhPrev: number, saved: number, hPrev: number, dh: number, dy: number, mask: number, rows: number, hidden: number): void;
+  rnnForward(pre: number, hOut: number, y: number, hPrev: number, mask: number, rows: number, hidden: number, relu: number): void;
+  rnnBackward(dPre: number, dhPrev: number, act: number, dh: number, dy: number, mask: number, rows: number, hidden: number, relu: number): void;
   heapBase(): number;
   gemmWorkBytes(): number;
 }

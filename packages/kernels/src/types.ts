@@ -14,6 +14,13 @@ export type Backend = "wasm-relaxed-simd" | "wasm-simd" | "js";
  * In place: a pointwise kernel's output may be one of its inputs (same array, same range); any other overlap
  * between an output and an input is rejected.
  *
+ * Recurrent steps (lstm*, gru*, rnn*) fuse every pointwise operation of one time step of a cell, for `rows`
+ * sequences of `hidden` (H) units; the matrix products with W_hh run as sgemm between them. States are
+ * [rows, H]. `mask` is null (every row steps) or one float per row: 1 steps the row, 0 freezes it (state copied
+ * through, output 0, state gradients passed through): sequences of different lengths share a batch that way.
+ * A state output may be the very array of the state it replaces (hOut = hPrev, cOut = cPrev, dhPrev = dh,
+ * dcPrev = dc); no other overlap is allowed.
+ *
  * @since 0.1.0
  */
 export interface KernelOps {
@@ -54,6 +61,27 @@ export interface KernelOps {
   softmaxRows(out: F32, x: F32, rows: number, cols: number): void;
   /** out[r] = log(sum over c of exp(x[r, c])), with the row maximum subtracted first. */
   logSumExpRows(out: F32, x: F32, rows: number, cols: number): void;
+  /**
+   * One LSTM step for `rows` sequences (see "Recurrent steps" above). gates [rows, 4H]: in the pre-activations
+   * (i, f, g, o), out the activated gates. c = f cPrev + i g and h = o tanh(c) go to cOut, hOut and y.
+   */
+  lstmForward(gates: F32, cOut: F32, hOut: F32, y: F32, cPrev: F32, hPrev: F32, mask: F32 | null, rows: number, hidden: number): void;
+  /**
+   * The LSTM step's backward: from the saved gates, cPrev and cNew and the gradients dh, dc (of the new state)
+   * and dy (of the output; null for none), writes dPre [rows, 4H], dcPrev, and dhPrev without its dPre W_hh part.
+   */
+  lstmBackward(dPre: F32, dhPrev: F32, dcPrev: F32, gates: F32, cPrev: F32, cNew: F32, dh: F32, dy: F32 | null, dc: F32, mask: F32 | null, rows: number, hidden: number): void;
+  /**
+   * One GRU step (PyTorch's form): xp [rows, 3H] = x W_ih^T + b_ih, hp [rows, 3H] = hPrev W_hh^T, bias = b_hh
+   * [3H]. saved [rows, 4H] receives r, z, n and hn + b_hn for the backward step.
+   */
+  gruForward(saved: F32, hOut: F32, y: F32, xp: F32, hp: F32, bias: F32, hPrev: F32, mask: F32 | null, rows: number, hidden: number): void;
+  /** The GRU step's backward: dxp and dhp [rows, 3H] (gradients of xp and of hp + b_hh), dhPrev without its dhp W_hh part. */
+  gruBackward(dxp: F32, dhp: F32, dhPrev: F32, saved: F32, hPrev: F32, dh: F32, dy: F32 | null, mask: F32 | null, rows: number, hidden: number): void;
+  /** One Elman RNN step: pre [rows, H] in the pre-activations, out act(pre) (tanh, or relu when `relu`). */
+  rnnForward(pre: F32, hOut: F32, y: F32, hPrev: F32, mask: F32 | null, rows: number, hidden: number, relu: boolean): void;
+  /** The RNN step's backward: dPre from the saved activations, dhPrev without its dPre W_hh part. */
+  rnnBackward(dPre: F32, dhPrev: F32, act: F32, dh: F32, dy: F32 | null, mask: F32 | null, rows: number, hidden: number, relu: boolean): void;
 }
 
 /** A kernel set and the name of the implementation behind it. */

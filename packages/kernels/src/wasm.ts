@@ -6,6 +6,20 @@ import type { F32, KernelOps } from "./types.js";
 
 const arg = (x: F32, extent: number, mode: Arg["mode"], offset = 0): Arg => ({ x, offset, extent, mode });
 
+/**
+ * Calls a recurrent step kernel with the address of each argument ([array or null, elements, mode]); null
+ * passes the address 0 (no mask, no dy). `tail` follows the addresses (rows, hidden, flags).
+ */
+function step(f: (...a: number[]) => void, args: readonly (readonly [F32 | null, number, Arg["mode"]])[], ...tail: number[]): void {
+  const present = args.filter((a): a is readonly [F32, number, Arg["mode"]] => a[0] !== null);
+  withPointers(
+    present.map(([x, extent, mode]) => arg(x, extent, mode)),
+    (ptrs) => {
+      let k = 0;
+      f(...args.map(([x]) => (x === null ? 0 : (ptrs[k++] as number))), ...tail);
+    },
+  );
+}
 
 /** Adapts one build's raw exports to KernelOps. */
 export function wasmOps(raw: RawKernels): KernelOps {
@@ -46,5 +60,33 @@ export function wasmOps(raw: RawKernels): KernelOps {
     colSum: rowwise(raw.colSum, (_r, c) => c),
     softmaxRows: rowwise(raw.softmaxRows, (r, c) => r * c),
     logSumExpRows: rowwise(raw.logSumExpRows, (r) => r),
+    lstmForward(gates, cOut, hOut, y, cPrev, hPrev, mask, rows, H) {
+      const n = rows * H;
+      step(raw.lstmForward, [[gates, 4 * n, "inout"], [cOut, n, "out"], [hOut, n, "out"], [y, n, "out"], [cPrev, n, "in"], [hPrev, n, "in"], [mask, rows, "in"]], rows, H);
+    },
+    lstmBackward(dPre, dhPrev, dcPrev, gates, cPrev, cNew, dh, dy, dc, mask, rows, H) {
+      const n = rows * H;
+      step(
+        raw.lstmBackward,
+        [[dPre, 4 * n, "out"], [dhPrev, n, "out"], [dcPrev, n, "out"], [gates, 4 * n, "in"], [cPrev, n, "in"], [cNew, n, "in"], [dh, n, "in"], [dy, n, "in"], [dc, n, "in"], [mask, rows, "in"]],
+        rows, H,
+      );
+    },
+    gruForward(saved, hOut, y, xp, hp, bias, hPrev, mask, rows, H) {
+      const n = rows * H;
+      step(raw.gruForward, [[saved, 4 * n, "out"], [hOut, n, "out"], [y, n, "out"], [xp, 3 * n, "in"], [hp, 3 * n, "in"], [bias, 3 * H, "in"], [hPrev, n, "in"], [mask, rows, "in"]], rows, H);
+    },
+    gruBackward(dxp, dhp, dhPrev, saved, hPrev, dh, dy, mask, rows, H) {
+      const n = rows * H;
+      step(raw.gruBackward, [[dxp, 3 * n, "out"], [dhp, 3 * n, "out"], [dhPrev, n, "out"], [saved, 4 * n, "in"], [hPrev, n, "in"], [dh, n, "in"], [dy, n, "in"], [mask, rows, "in"]], rows, H);
+    },
+    rnnForward(pre, hOut, y, hPrev, mask, rows, H, relu) {
+      const n = rows * H;
+      step(raw.rnnForward, [[pre, n, "inout"], [hOut, n, "out"], [y, n, "out"], [hPrev, n, "in"], [mask, rows, "in"]], rows, H, relu ? 1 : 0);
+    },
+    rnnBackward(dPre, dhPrev, act, dh, dy, mask, rows, H, relu) {
+      const n = rows * H;
+      step(raw.rnnBackward, [[dPre, n, "out"], [dhPrev, n, "out"], [act, n, "in"], [dh, n, "in"], [dy, n, "in"], [mask, rows, "in"]], rows, H, relu ? 1 : 0);
+    },
   };
 }

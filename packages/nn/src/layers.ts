@@ -1,5 +1,5 @@
 // Layers: embedding, linear, dropout, and the recurrent layer over batch-first [B, T, I] built on scan.
-import { add, concat, gather, invalidArgument, matmul, mul, raise, reshape, scan, shapeMismatch, stack, type Tensor, tensorFromArray, transpose, zeros } from "@gated/autograd";
+import { add, concat, gather, invalidArgument, matmul, mul, raise, recurrence, reshape, scan, shapeMismatch, stack, type Tensor, tensorFromArray, transpose, zeros } from "@gated/autograd";
 import { type Activation, type CellParams, gruStep, type LstmState, lstmStep, rnnStep } from "./cells.js";
 import { type Key, foldIn, uniform } from "./random.js";
 import { checkRecurrentConfig } from "./recurrent-config.js";
@@ -79,6 +79,12 @@ export interface RecurrentOptions {
   /** Training mode turns dropout on; it then needs a key. */
   readonly training?: boolean;
   readonly key?: Key;
+  /**
+   * Run each layer and direction as one fused operation (`recurrence` from @gated/autograd: one kernel per
+   * step, a hand-written backward pass), which is the default for float32. false steps the composed cells in a
+   * scan (the oracle the fused path is tested against). float64 always runs the composed cells.
+   */
+  readonly fused?: boolean;
 }
 
 export interface RecurrentOutput {
@@ -164,6 +170,14 @@ export function recurrent(params: RecurrentParams, config: RecurrentConfig, x: T
       const G = gatesOf(mode);
       const xp = reshape(add(matmul(reshape(input, [T * B, inSize]), p.weight_ih, { transB: true }), p.bias_ih), [T, B, G * H]);
       const h0 = initial(options.h0, l * D + d, B, H, x);
+      if (x.dtype === "float32" && options.fused !== false) {
+        const c0 = mode === "lstm" ? initial(options.c0, l * D + d, B, H, x) : undefined;
+        const r = recurrence(mode, xp, p.weight_hh, p.bias_hh, h0, c0, { reverse: d === 1, ...(options.lengths ? { lengths: options.lengths } : {}) });
+        hs.push(r.h);
+        if (r.c) cs.push(r.c);
+        outs.push(r.y);
+        continue;
+      }
       if (mode === "lstm") {
         const c0 = initial(options.c0, l * D + d, B, H, x);
         const step = (s: LstmState, xs: { xp: Tensor; m?: Tensor }): [LstmState, Tensor] => {

@@ -1,7 +1,7 @@
 // Golden tests against PyTorch: fixtures written once by scripts/make_fixtures.py (torch.nn.RNN / LSTM / GRU,
 // batch_first, float64) are reproduced by `recurrent`: outputs, final states, and the gradient of the fixture's
-// loss with respect to every parameter and the input. Float64 must agree to 1e-9 (same math); float32 to a
-// relative error <= 1e-4 of each tensor's largest magnitude.
+// loss with respect to every parameter and the input. Float64 must agree to 1e-9 (same math); float32 (the fused
+// recurrence and the composed cells) to a relative error <= 1e-4 of each tensor's largest magnitude.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,8 +37,9 @@ const CASES = ["rnn-tanh", "rnn-relu", "lstm-2layer-bidirectional", "gru-2layer"
 
 describe("golden tests against PyTorch", () => {
   for (const name of CASES) {
-    for (const [dtype, tol] of [["float64", 1e-9], ["float32", 1e-4]] as const) {
-      it(`${name} (${dtype}): outputs, final states and every gradient`, () => {
+    // float32 runs both the fused recurrence (the default) and the composed cells.
+    for (const [dtype, tol, fused] of [["float64", 1e-9, false], ["float32", 1e-4, true], ["float32", 1e-4, false]] as const) {
+      it(`${name} (${dtype}${dtype === "float32" ? (fused ? ", fused" : ", composed") : ""}): outputs, final states and every gradient`, () => {
         const { tensors: t, metadata: meta } = load(name);
         const cast = (x: Tensor | undefined) => (x === undefined ? undefined : ag.astype(x, dtype));
         const config: RecurrentConfig = {
@@ -57,7 +58,7 @@ describe("golden tests against PyTorch", () => {
         const S = cast(t.S) as Tensor;
         const U = cast(t.U);
         const run = (p: Record<string, Tensor>, x: Tensor) =>
-          recurrent(p, config, x, { ...(h0 ? { h0 } : {}), ...(c0 ? { c0 } : {}), ...(lengths ? { lengths } : {}) });
+          recurrent(p, config, x, { fused, ...(h0 ? { h0 } : {}), ...(c0 ? { c0 } : {}), ...(lengths ? { lengths } : {}) });
         const loss = (p: Record<string, Tensor>, x: Tensor) => {
           const out = run(p, x);
           const l = ag.add(ag.sum(ag.mul(out.output, R)), ag.sum(ag.mul(out.h, S)));
