@@ -5,7 +5,7 @@
 // Generation: 500 tokens one at a time at H=256 (greedy), tokens per second.
 import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
-import { adam, clipByGlobalNorm, embedding, initRecurrent, linear, lstmCell, random, recurrent, sequenceCrossEntropy, xavierUniform } from "@gated/nn";
+import { adam, clipByGlobalNorm, embedding, initRecurrent, linear, linearSequenceCrossEntropy, lstmCell, random, recurrent, xavierUniform } from "@gated/nn";
 import * as tfl from "@tensorflow/tfjs";
 import type { BenchRecord } from "./records.js";
 import { table } from "./records.js";
@@ -58,7 +58,7 @@ function gatedTrainStep(H: number) {
   const loss = (p: Model) => {
     const x = embedding(p.embed, inputs, [B, T]);
     const { output } = recurrent(p.lstm, config, x);
-    return sequenceCrossEntropy(linear(p.head, output), targets);
+    return linearSequenceCrossEntropy(p.head, output, targets);
   };
   const vg = ag.valueAndGrad(loss);
   return () => {

@@ -1,6 +1,6 @@
 // The character language model: embedding -> LSTM | GRU | RNN | IRNN (layers) -> linear to the vocabulary.
-import { crossEntropy, logSoftmax, reshape, type Tensor, tensorFromArray } from "@gated/autograd";
-import { embedding, initRecurrent, linear, type Mode, type RecurrentConfig, type RecurrentParams, random, recurrent, xavierUniform } from "@gated/nn";
+import { logSoftmax, reshape, type Tensor, tensorFromArray } from "@gated/autograd";
+import { embedding, initRecurrent, linear, linearSequenceCrossEntropy, type Mode, type RecurrentConfig, type RecurrentParams, random, recurrent, xavierUniform } from "@gated/nn";
 
 export type Cell = "lstm" | "gru" | "rnn" | "irnn";
 
@@ -48,9 +48,11 @@ export function run(p: LmParams, c: LmConfig, ids: Int32Array, B: number, T: num
 }
 
 /** Mean cross-entropy (nats per character) of next-character prediction, and the final state. */
-export function lossAndState(p: LmParams, c: LmConfig, inputs: Int32Array, targets: Int32Array, B: number, T: number, s: LmState, V: number): [Tensor, LmState] {
-  const { logits, state } = run(p, c, inputs, B, T, s);
-  return [crossEntropy(reshape(logits, [B * T, V]), targets), state];
+export function lossAndState(p: LmParams, c: LmConfig, inputs: Int32Array, targets: Int32Array, B: number, T: number, s: LmState): [Tensor, LmState] {
+  const x = embedding(p.embedding, inputs, [B, T]);
+  const out = recurrent(p.rnn, rnnConfig(c), x, { h0: s.h, ...(s.c ? { c0: s.c } : {}) });
+  // The head and the loss as one fused operation: the softmax over the vocabulary is never stored.
+  return [linearSequenceCrossEntropy(p.head, out.output, targets), out.c ? { h: out.h, c: out.c } : { h: out.h }];
 }
 
 /** Log-probabilities [T, V] (natural log) of the next character for each position of a window (B = 1). */

@@ -159,7 +159,7 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
   let seconds = prior?.meta.training.seconds ?? 0;
   log(`data: ${corpus.right.source}: ${trainIds.length} train and ${testIds.length} test characters, ${V} distinct`);
   log(`model: embedding ${o.embed} -> ${o.cell} ${o.hidden} x ${o.layers} -> linear ${V}; batch ${B} x ${T} (${o.batching}), Adam ${o.lr} (${o.schedule === "constant" ? "constant" : "warm-up, cosine"}), clip ${o.clip}, ${o.steps} steps, seed ${o.seed}${prior ? `; resuming at step ${done}` : ""}`);
-  const vg = valueAndGrad((q: LmParams, s: LmState, inputs: Int32Array, targets: Int32Array) => lossAndState(q, config, inputs, targets, B, T, s, V), { hasAux: true });
+  const vg = valueAndGrad((q: LmParams, s: LmState, inputs: Int32Array, targets: Int32Array) => lossAndState(q, config, inputs, targets, B, T, s), { hasAux: true });
   const interrupt = onInterrupt();
   const stopped = () => interrupt.signal.aborted;
   const meta = (): Meta => ({

@@ -11,6 +11,7 @@
  */
 export { crossEntropy, logSoftmax, logsumexp, type Reduction, softmax } from "./composite.js";
 export { customVjp } from "./custom-vjp.js";
+export { linearCrossEntropy } from "./linear-cross-entropy.js";
 export * from "./errors.js";
 export { checkVjp, type GradcheckOptions, type GradcheckReport, gradcheck, isOk, type VjpCheck, type WorstElement } from "./gradcheck.js";
 export * from "./ops.js";

@@ -1,9 +1,9 @@
 // recurrence: the time loop of one recurrent layer and direction as ONE differentiable operation, with a
 // hand-written VJP (as cuDNN's and PyTorch's fused paths do), for float32 on the WebAssembly kernels.
 //
-// Forward, per step: one sgemm adds h W_hh^T into that step's pre-activations, then one fused kernel applies
-// every gate nonlinearity and the state update; the activated gates and the states are kept for the backward
-// pass. Backward, per step in reverse: one fused kernel gives the pre-activation gradients, one sgemm gives
+// Forward, per step: one sgemm adds h W_hh^T into that step's pre-activations (W_hh^T packed once for all
+// steps), then one fused kernel applies every gate nonlinearity and the state update; the activated gates and
+// the states are kept for the backward pass. Backward, per step in reverse: one fused kernel gives the pre-activation gradients, one sgemm gives
 // their W_hh part of dh. The weight and bias gradients are then single products over all steps: dW_hh =
 // dPre^T [G*H, T*B] x hPrev [T*B, H] and db_hh = column sums of dPre. The input projection x W_ih^T + b_ih of
 // every step is computed before (one matmul, by the caller), so dW_ih and dx are single products too.
@@ -118,6 +118,9 @@ function forward(cell: RecurrenceCell, xp: Tensor, weightHh: Tensor, biasHh: Ten
   const mask = options.lengths === undefined ? undefined : stepMask(options.lengths, T);
   mask?.storage.wasm();
   const K = kernels;
+  // W_hh^T packed once for the T products h W_hh^T.
+  const packed = empty([K.packedBSize(H, G * H)], "float32").storage.wasm();
+  K.packB(true, H, G * H, W, 0, H, packed);
   if (cell !== "gru") K.addBias(gates.storage.wasm(), xpW, bias, T * B, G * H);
   const gS = new Steps(gates, cell === "gru" ? 4 * n : G * n);
   const hS = new Steps(hPrev, n);
@@ -137,10 +140,10 @@ function forward(cell: RecurrenceCell, xp: Tensor, weightHh: Tensor, biasHh: Ten
     const hOut = next < 0 ? hTv : hS.at(next);
     const m = mS ? mS.at(t) : null;
     if (cell === "gru" && hpv) {
-      K.sgemm(false, true, B, 3 * H, H, 1, hS.all, t * n, H, W, 0, H, 0, hpv, 0, 3 * H);
+      K.sgemmPacked(false, B, 3 * H, H, 1, hS.all, t * n, H, packed, 0, hpv, 0, 3 * H);
       K.gruForward(gS.at(t), hOut, yS.at(t), xS.at(t), hpv, bias, hS.at(t), m, B, H);
     } else {
-      K.sgemm(false, true, B, G * H, H, 1, hS.all, t * n, H, W, 0, H, 1, gS.all, t * G * n, G * H);
+      K.sgemmPacked(false, B, G * H, H, 1, hS.all, t * n, H, packed, 1, gS.all, t * G * n, G * H);
       if (cS && cTv) K.lstmForward(gS.at(t), next < 0 ? cTv : cS.at(next), hOut, yS.at(t), cS.at(t), hS.at(t), m, B, H);
       else K.rnnForward(gS.at(t), hOut, yS.at(t), hS.at(t), m, B, H, cell === "rnn_relu");
     }
@@ -173,6 +176,9 @@ function backward(r: Saved, g: RecurrenceOutput): (Tensor | undefined)[] {
   const dc = cell === "lstm" ? empty([B, H], "float32") : undefined;
   const dW = empty([G * H, H], "float32");
   const db = empty([G * H], "float32");
+  // W_hh packed once for the T products dPre W_hh.
+  const packed = empty([K.packedBSize(G * H, H)], "float32").storage.wasm();
+  K.packB(false, G * H, H, W, 0, H, packed);
   const gy = new Steps(g.y, n);
   const gS = new Steps(r.gates, cell === "gru" ? 4 * n : G * n);
   const hS = new Steps(r.hPrev, n);
@@ -197,7 +203,7 @@ function backward(r: Saved, g: RecurrenceOutput): (Tensor | undefined)[] {
       K.lstmBackward(dS.at(t), dhNext, dcv, gS.at(t), cS.at(t), cNew, dh, gy.at(t), dcv, m, B, H);
     } else if (cell === "gru") K.gruBackward(dxS.at(t), dS.at(t), dhNext, gS.at(t), hS.at(t), dh, gy.at(t), m, B, H);
     else K.rnnBackward(dS.at(t), dhNext, gS.at(t), dh, gy.at(t), m, B, H, cell === "rnn_relu");
-    K.sgemm(false, false, B, H, G * H, 1, dS.all, t * G * n, G * H, W, 0, H, 1, dhNext, 0, H);
+    K.sgemmPacked(false, B, H, G * H, 1, dS.all, t * G * n, G * H, packed, 1, dhNext, 0, H);
     [dh, dhNext] = [dhNext, dh];
   }
   K.sgemm(true, false, G * H, H, T * B, 1, dS.all, 0, G * H, hS.all, 0, H, 0, dW.storage.wasm(), 0, H);

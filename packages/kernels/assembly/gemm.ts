@@ -53,7 +53,55 @@ export function sgemm(
     for (let ic = 0; ic < m; ic += MC) {
       const mc = min(MC, m - ic);
       packAPanels(transA, a, lda, ic, pc, mc, kc, alpha, packA);
-      macroKernel(transB, mc, n, kc, packA, b, ldb, pc, packB, c + ((<usize>ic * ldc) << 2), ldc, tile);
+      macroKernel(transB, mc, n, kc, packA, b, ldb, pc, packB, 0, c + ((<usize>ic * ldc) << 2), ldc, tile);
+    }
+  }
+}
+
+/** Columns of op(B) rounded up to whole NR-column panels. */
+// @ts-ignore: decorator
+@inline
+function paddedCols(n: i32): i32 {
+  return (n + NR - 1) / NR * NR;
+}
+
+/** Floats that packB writes for a [k, n] op(B). */
+export function packedBSize(k: i32, n: i32): i32 {
+  return k * paddedCols(n);
+}
+
+/**
+ * Packs all of op(B) ([k, n]) once, in the layout sgemm builds panel by panel: for each K block (the same blocks
+ * sgemm cuts), NR-column panels [p][col] one after another, zero-padded. A matrix used by many products (a
+ * recurrent weight, used once per time step) is then packed once instead of once per product.
+ */
+export function packB(transB: i32, k: i32, n: i32, b: usize, ldb: i32, dst: usize): void {
+  if (k <= 0 || n <= 0) return;
+  const nPad = paddedCols(n);
+  const kBlocks = (k + KC - 1) / KC;
+  const kcMax = (k + kBlocks - 1) / kBlocks;
+  for (let pc = 0; pc < k; pc += kcMax) {
+    const kc = min(kcMax, k - pc);
+    for (let j = 0; j < n; j += NR * JB) packBPanels(transB, b, ldb, pc, j, kc, min(NR * JB, n - j), dst + ((<usize>pc * nPad + <usize>j * kc) << 2));
+  }
+}
+
+/** C <- alpha * op(A) * B + beta * C with B packed by packB (same k and n). */
+export function sgemmPacked(transA: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, packed: usize, beta: f32, c: usize, ldc: i32, work: usize): void {
+  if (m <= 0 || n <= 0) return;
+  scaleC(m, n, beta, c, ldc);
+  if (alpha == 0 || k <= 0) return;
+  const packA = work;
+  const tile = work + PACK_A_BYTES + PACK_B_BYTES;
+  const nPad = paddedCols(n);
+  const kBlocks = (k + KC - 1) / KC;
+  const kcMax = (k + kBlocks - 1) / kBlocks;
+  for (let pc = 0; pc < k; pc += kcMax) {
+    const kc = min(kcMax, k - pc);
+    for (let ic = 0; ic < m; ic += MC) {
+      const mc = min(MC, m - ic);
+      packAPanels(transA, a, lda, ic, pc, mc, kc, alpha, packA);
+      macroKernel(0, mc, n, kc, packA, 0, 0, pc, 0, packed + ((<usize>pc * nPad) << 2), c + ((<usize>ic * ldc) << 2), ldc, tile);
     }
   }
 }
@@ -161,13 +209,21 @@ function packBPanels(transB: i32, b: usize, ldb: i32, pc: i32, j: i32, kc: i32, 
   }
 }
 
-function macroKernel(transB: i32, mc: i32, n: i32, kc: i32, packA: usize, b: usize, ldb: i32, pc: i32, packB: usize, c: usize, ldc: i32, tile: usize): void {
+/**
+ * C[mc x n] += packed A block x op(B) block (kc deep). B panels are packed here JB at a time into packB, or, when
+ * `prepacked` is not 0, read from a block that packB prepared (panel jr / NR at jr * kc floats).
+ */
+function macroKernel(transB: i32, mc: i32, n: i32, kc: i32, packA: usize, b: usize, ldb: i32, pc: i32, packB: usize, prepacked: usize, c: usize, ldc: i32, tile: usize): void {
   const ldcBytes = <usize>ldc << 2;
   for (let jr = 0; jr < n; jr += NR) {
     const cols = min(NR, n - jr);
-    const q = (jr / NR) % JB;
-    if (q == 0) packBPanels(transB, b, ldb, pc, jr, kc, min(NR * JB, n - jr), packB);
-    const bPanel = packB + ((<usize>(q * kc * NR)) << 2);
+    let bPanel: usize;
+    if (prepacked != 0) bPanel = prepacked + ((<usize>jr * kc) << 2);
+    else {
+      const q = (jr / NR) % JB;
+      if (q == 0) packBPanels(transB, b, ldb, pc, jr, kc, min(NR * JB, n - jr), packB);
+      bPanel = packB + ((<usize>(q * kc * NR)) << 2);
+    }
     for (let ir = 0; ir < mc; ir += MR) {
       const rows = min(MR, mc - ir);
       const aPanel = packA + ((<usize>ir * kc) << 2);

@@ -1,9 +1,9 @@
 // @gated/kernels WebAssembly module: every export takes byte pointers into this module's memory and sizes.
 // No allocation happens here: the TypeScript layer owns the memory above heapBase() and passes scratch space.
 import { GEMM_WORK_BYTES } from "./gemm";
-export { sgemm } from "./gemm";
+export { sgemm, sgemmPacked, packB, packedBSize } from "./gemm";
 export { add, mul, addBias, exp, sigmoid, tanh, relu, sigmoidBackward, tanhBackward, reluBackward } from "./pointwise";
-export { colSum, softmaxRows, logSumExpRows } from "./rows";
+export { colSum, softmaxRows, logSumExpRows, crossEntropyBackward } from "./rows";
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
 
 /** First byte that the TypeScript allocator may use. */

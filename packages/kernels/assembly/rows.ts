@@ -75,3 +75,24 @@ export function logSumExpRows(out: usize, x: usize, rows: i32, cols: i32): void 
     store<f32>(at(out, r), v);
   }
 }
+
+/**
+ * The gradient of row-wise cross-entropy loss[r] = lse[r] - x[r, t_r] with respect to the logits, scaled by the
+ * loss's cotangent: dx[r, c] = g[r] * (exp(x[r, c] - lse[r]) - [c == t_r]). lse = logSumExpRows(x); targets are
+ * class indices stored as floats. The softmax is never stored: each element is made and used once.
+ */
+export function crossEntropyBackward(dx: usize, x: usize, lse: usize, targets: usize, g: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = at(x, r * cols);
+    const dr = at(dx, r * cols);
+    const l = load<f32>(at(lse, r));
+    const gr = load<f32>(at(g, r));
+    const vl = f32x4.splat(l);
+    const vg = f32x4.splat(gr);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) v128.store(at(dr, c), f32x4.mul(vg, exp4(f32x4.sub(v128.load(at(xr, c)), vl))));
+    for (; c < cols; c++) store<f32>(at(dr, c), gr * f32x4.extract_lane(exp4(f32x4.splat(load<f32>(at(xr, c)) - l)), 0));
+    const t = <i32>load<f32>(at(targets, r));
+    if (t >= 0 && t < cols) store<f32>(at(dr, t), gr * (f32x4.extract_lane(exp4(f32x4.splat(load<f32>(at(xr, t)) - l)), 0) - 1));
+  }
+}

@@ -112,9 +112,11 @@ type StepArg = readonly [name: string, value: unknown, extent: number, role: "in
  * Checks a recurrent step kernel's arguments: sizes, array types and ranges, and that no output overlaps
  * another argument, except the (output, input) pairs in `inPlace` when they are exactly the same range.
  */
-function stepArgs(kernel: string, rows: unknown, hidden: unknown, args: (r: number, h: number) => readonly StepArg[], inPlace: readonly (readonly [string, string])[] = []): void {
+function stepArgs(
+  kernel: string, rows: unknown, hidden: unknown, args: (r: number, h: number) => readonly StepArg[], inPlace: readonly (readonly [string, string])[] = [], hiddenName = "hidden",
+): void {
   const r = dim(kernel, "rows", rows);
-  const h = dim(kernel, "hidden", hidden);
+  const h = dim(kernel, hiddenName, hidden);
   const regions: [string, Region, StepArg[3]][] = [];
   for (const [name, value, extent, role, optional] of args(r, h)) {
     if (value === null && optional) continue;
@@ -171,6 +173,54 @@ function checkSgemm(args: Parameters<KernelOps["sgemm"]>): void {
   disjoint(K, "c", cRegion, "b", region(B, bOffset, bExtent), false);
 }
 
+const packedSize = (k: number, n: number): number => k * Math.ceil(n / 8) * 8;
+
+function checkPackB(args: Parameters<KernelOps["packB"]>): void {
+  const K = "packB";
+  const [transB, k, n, b, bOffset, ldb, packed] = args;
+  flag(K, "transB", transB);
+  dim(K, "k", k);
+  dim(K, "n", n);
+  const B = array(K, "b", b);
+  const P = array(K, "packed", packed);
+  const cols = transB ? k : n;
+  dim(K, "ldb", ldb);
+  if (ldb < Math.max(1, cols)) fail(K, "ldb", `must be at least ${Math.max(1, cols)} (the stored row length), got ${String(ldb)}`);
+  const extent = k === 0 || n === 0 ? 0 : transB ? span(n, k, ldb) : span(k, n, ldb);
+  range(K, "b", B, bOffset, "bOffset", extent);
+  range(K, "packed", P, 0, "offset", packedSize(k, n));
+  disjoint(K, "packed", region(P, 0, packedSize(k, n)), "b", region(B, bOffset, extent), false);
+}
+
+function checkSgemmPacked(args: Parameters<KernelOps["sgemmPacked"]>): void {
+  const K = "sgemmPacked";
+  const [transA, m, n, k, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc] = args;
+  flag(K, "transA", transA);
+  dim(K, "m", m);
+  dim(K, "n", n);
+  dim(K, "k", k);
+  scalar(K, "alpha", alpha);
+  scalar(K, "beta", beta);
+  const A = array(K, "a", a);
+  const P = array(K, "packed", packed);
+  const C = array(K, "c", c);
+  const aCols = transA ? m : k;
+  for (const [name, ld, cols] of [["lda", lda, aCols], ["ldc", ldc, n]] as const) {
+    dim(K, name, ld);
+    if (ld < Math.max(1, cols)) fail(K, name, `must be at least ${Math.max(1, cols)} (the stored row length), got ${String(ld)}`);
+  }
+  const reads = m > 0 && n > 0 && k > 0 && alpha !== 0;
+  const aExtent = reads ? (transA ? span(k, m, lda) : span(m, k, lda)) : 0;
+  const pExtent = reads ? packedSize(k, n) : 0;
+  const cExtent = span(m, n, ldc);
+  range(K, "a", A, aOffset, "aOffset", aExtent);
+  range(K, "packed", P, 0, "offset", pExtent);
+  range(K, "c", C, cOffset, "cOffset", cExtent);
+  const cRegion = region(C, cOffset, cExtent);
+  disjoint(K, "c", cRegion, "a", region(A, aOffset, aExtent), false);
+  disjoint(K, "c", cRegion, "packed", region(P, 0, pExtent), false);
+}
+
 /** Wraps an unchecked implementation so that every call validates its arguments first. */
 export function checked(backend: Backend, impl: KernelOps): Kernels {
   return {
@@ -178,6 +228,17 @@ export function checked(backend: Backend, impl: KernelOps): Kernels {
     sgemm(...args) {
       checkSgemm(args);
       impl.sgemm(...args);
+    },
+    packedBSize(k, n) {
+      return packedSize(dim("packedBSize", "k", k), dim("packedBSize", "n", n));
+    },
+    packB(...args) {
+      checkPackB(args);
+      impl.packB(...args);
+    },
+    sgemmPacked(...args) {
+      checkSgemmPacked(args);
+      impl.sgemmPacked(...args);
     },
     add(out, a, b, n) {
       impl.add(out, a, b, pointwise("add", ["out", "a", "b"], [out, a, b], n));
@@ -221,6 +282,16 @@ export function checked(backend: Backend, impl: KernelOps): Kernels {
     logSumExpRows(out, x, rows, cols) {
       matrix("logSumExpRows", out, (r) => r, false, x, rows, cols);
       impl.logSumExpRows(out, x, rows, cols);
+    },
+    crossEntropyBackward(dx, x, lse, targets, g, rows, cols) {
+      const K = "crossEntropyBackward";
+      stepArgs(K, rows, cols, (r, c) => [["dx", dx, r * c, "out"], ["x", x, r * c, "in"], ["lse", lse, r, "in"], ["targets", targets, r, "in"], ["g", g, r, "in"]], [], "cols");
+      const t = targets instanceof WasmF32 ? targets.view() : targets;
+      for (let i = 0; i < rows; i++) {
+        const v = t[i] as number;
+        if (!(Number.isInteger(v) && v >= 0 && v < cols)) fail(K, "targets", `holds ${v} at row ${i}: a class index must be an integer in [0, ${cols})`);
+      }
+      impl.crossEntropyBackward(dx, x, lse, targets, g, rows, cols);
     },
     lstmForward(gates, cOut, hOut, y, cPrev, hPrev, mask, rows, hidden) {
       stepArgs("lstmForward", rows, hidden, (r, h) => [

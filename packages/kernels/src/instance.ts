@@ -14,6 +14,9 @@ export interface RawKernels {
     alpha: number, a: number, lda: number, b: number, ldb: number,
     beta: number, c: number, ldc: number, work: number,
   ): void;
+  sgemmPacked(transA: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, packed: number, beta: number, c: number, ldc: number, work: number): void;
+  packB(transB: number, k: number, n: number, b: number, ldb: number, dst: number): void;
+  packedBSize(k: number, n: number): number;
   add(out: number, a: number, b: number, n: number): void;
   mul(out: number, a: number, b: number, n: number): void;
   addBias(out: number, x: number, bias: number, rows: number, cols: number): void;
@@ -27,6 +30,7 @@ export interface RawKernels {
   colSum(out: number, x: number, rows: number, cols: number): void;
   softmaxRows(out: number, x: number, rows: number, cols: number): void;
   logSumExpRows(out: number, x: number, rows: number, cols: number): void;
+  crossEntropyBackward(dx: number, x: number, lse: number, targets: number, g: number, rows: number, cols: number): void;
   lstmForward(gates: number, cOut: number, hOut: number, y: number, cPrev: number, hPrev: number, mask: number, rows: number, hidden: number): void;
   lstmBackward(dPre: number, dhPrev: number, dcPrev: number, gates: number, cPrev: number, cNew: number, dh: number, dy: number, dc: number, mask: number, rows: number, hidden: number): void;
   gruForward(saved: number, hOut: number, y: number, xp: number, hp: number, bias: number, hPrev: number, mask: number, rows: number, hidden: number): void;

@@ -35,6 +35,19 @@ export interface KernelOps {
     b: F32, bOffset: number, ldb: number,
     beta: number, c: F32, cOffset: number, ldc: number,
   ): void;
+  /** Floats that `packB` writes for a [k, n] op(B). */
+  packedBSize(k: number, n: number): number;
+  /**
+   * packed <- op(B) ([k, n], stored as for sgemm) in the blocked panel layout sgemm packs into internally, so
+   * that a matrix used in many products (a recurrent weight, once per time step) is packed once. The layout is
+   * the same for every backend.
+   */
+  packB(transB: boolean, k: number, n: number, b: F32, bOffset: number, ldb: number, packed: F32): void;
+  /** C <- alpha * op(A) * B + beta * C, B [k, n] packed by `packB`; otherwise as sgemm. */
+  sgemmPacked(
+    transA: boolean, m: number, n: number, k: number, alpha: number, a: F32, aOffset: number, lda: number,
+    packed: F32, beta: number, c: F32, cOffset: number, ldc: number,
+  ): void;
   /** out[i] = a[i] + b[i], i < n. */
   add(out: F32, a: F32, b: F32, n: number): void;
   /** out[i] = a[i] * b[i], i < n. */
@@ -61,6 +74,12 @@ export interface KernelOps {
   softmaxRows(out: F32, x: F32, rows: number, cols: number): void;
   /** out[r] = log(sum over c of exp(x[r, c])), with the row maximum subtracted first. */
   logSumExpRows(out: F32, x: F32, rows: number, cols: number): void;
+  /**
+   * The logits' gradient of row-wise cross-entropy (lse[r] - x[r, t_r]) times the loss cotangent g [rows]:
+   * dx[r, c] = g[r] (exp(x[r, c] - lse[r]) - [c = t_r]), with lse from logSumExpRows and targets [rows] class
+   * indices held as floats (integers in [0, cols)). No softmax is stored.
+   */
+  crossEntropyBackward(dx: F32, x: F32, lse: F32, targets: F32, g: F32, rows: number, cols: number): void;
   /**
    * One LSTM step for `rows` sequences (see "Recurrent steps" above). gates [rows, 4H]: in the pre-activations
    * (i, f, g, o), out the activated gates. c = f cPrev + i g and h = o tanh(c) go to cOut, hOut and y.

@@ -43,6 +43,21 @@ export function wasmOps(raw: RawKernels): KernelOps {
         ([pa, pb, pc]) => raw.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa as number, lda, pb as number, ldb, beta, pc as number, ldc, work),
       );
     },
+    packedBSize: (k, n) => raw.packedBSize(k, n),
+    packB(transB, k, n, b, bOffset, ldb, packed) {
+      if (k === 0 || n === 0) return;
+      withPointers([arg(b, transB ? span(n, k, ldb) : span(k, n, ldb), "in", bOffset), arg(packed, raw.packedBSize(k, n), "out")], ([pb, pp]) =>
+        raw.packB(transB ? 1 : 0, k, n, pb as number, ldb, pp as number),
+      );
+    },
+    sgemmPacked(transA, m, n, k, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc) {
+      if (m === 0 || n === 0) return;
+      const reads = k > 0 && alpha !== 0;
+      withPointers(
+        [arg(a, reads ? (transA ? span(k, m, lda) : span(m, k, lda)) : 0, "in", aOffset), arg(packed, reads ? raw.packedBSize(k, n) : 0, "in"), arg(c, span(m, n, ldc), "inout", cOffset)],
+        ([pa, pp, pc]) => raw.sgemmPacked(transA ? 1 : 0, m, n, k, alpha, pa as number, lda, pp as number, beta, pc as number, ldc, gemmWorkPtr()),
+      );
+    },
     add: binary(raw.add),
     mul: binary(raw.mul),
     addBias(out, x, bias, rows, cols) {
@@ -60,6 +75,9 @@ export function wasmOps(raw: RawKernels): KernelOps {
     colSum: rowwise(raw.colSum, (_r, c) => c),
     softmaxRows: rowwise(raw.softmaxRows, (r, c) => r * c),
     logSumExpRows: rowwise(raw.logSumExpRows, (r) => r),
+    crossEntropyBackward(dx, x, lse, targets, g, rows, cols) {
+      step(raw.crossEntropyBackward, [[dx, rows * cols, "out"], [x, rows * cols, "in"], [lse, rows, "in"], [targets, rows, "in"], [g, rows, "in"]], rows, cols);
+    },
     lstmForward(gates, cOut, hOut, y, cPrev, hPrev, mask, rows, H) {
       const n = rows * H;
       step(raw.lstmForward, [[gates, 4 * n, "inout"], [cOut, n, "out"], [hOut, n, "out"], [y, n, "out"], [cPrev, n, "in"], [hPrev, n, "in"], [mask, rows, "in"]], rows, H);

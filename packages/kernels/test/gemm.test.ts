@@ -202,3 +202,76 @@ describe("sgemm: the streaming paths for fewer than 4 rows", () => {
     expectTwins({ transA: true, transB: false, m: 3, n: 37, k: 1_003, alpha: -2, beta: 1, pad: [0, 0, 0], ldPad: [2, 0, 0], seed: 6 });
   });
 });
+
+describe("packB and sgemmPacked: a matrix packed once, multiplied many times", () => {
+  /** sgemmPacked on every backend against the JS sgemm on the unpacked matrix, within the sgemm bound. */
+  function expectPacked(t: Case): void {
+    const o = operands(t);
+    const want = run(js, t, o);
+    const tol = bounds(t, o);
+    const size = js.packedBSize(t.k, t.n);
+    const layouts: Float32Array[] = [];
+    for (const K of [js, ...wasmBackends]) {
+      expect(K.packedBSize(t.k, t.n)).toBe(size);
+      const packed = new Float32Array(size).fill(Number.NaN);
+      K.packB(t.transB, t.k, t.n, o.b, t.pad[1], o.ldb, packed);
+      layouts.push(packed);
+      const c = o.c.slice();
+      K.sgemmPacked(t.transA, t.m, t.n, t.k, t.alpha, o.a, t.pad[0], o.lda, packed, t.beta, c, t.pad[2], o.ldc);
+      for (let i = 0; i < c.length; i++) {
+        const diff = Math.abs((c[i] as number) - (want[i] as number));
+        if (!(diff <= (tol[i] as number))) expect.fail(`${K.backend} sgemmPacked differs from sgemm at ${i}: ${c[i]} vs ${want[i]} for ${JSON.stringify(t)}`);
+      }
+    }
+    // One layout for every backend (a matrix packed by one can be used by another), padding included.
+    for (const l of layouts.slice(1)) expect(Array.from(l)).toEqual(Array.from(layouts[0] as Float32Array));
+  }
+
+  it("on random shapes, transposes, alpha, beta, offsets and leading dimensions", () => {
+    const dim = fc.integer({ min: 0, max: 40 });
+    const caseArb = fc.record({
+      transA: fc.boolean(),
+      transB: fc.boolean(),
+      m: dim,
+      n: dim,
+      k: dim,
+      alpha: fc.constantFrom(1, -1, 0, 0.5, 2.25),
+      beta: fc.constantFrom(0, 1, -1, 0.5),
+      pad: fc.tuple(fc.nat(9), fc.nat(9), fc.nat(9)),
+      ldPad: fc.tuple(fc.nat(7), fc.nat(7), fc.nat(7)),
+      seed: fc.nat(),
+    });
+    fc.assert(fc.property(caseArb, (t) => expectPacked(t)), runs(200));
+  });
+
+  it("across K blocks (k > 384 is cut in equal blocks) and partial panels", () => {
+    for (const [m, n, k] of [[32, 1024, 256], [5, 13, 400], [33, 17, 769], [1, 9, 385]] as const) {
+      for (const transB of [false, true]) expectPacked({ ...plain(m, n, k, false, transB), beta: 1 });
+    }
+  });
+
+  it("gives exactly sgemm's numbers for m >= 4 (same packing, same micro-kernel)", () => {
+    const t = plain(32, 1024, 256, false, true);
+    const o = operands(t);
+    for (const K of wasmBackends) {
+      const packed = allocF32(K.packedBSize(t.k, t.n));
+      K.packB(true, t.k, t.n, o.b, 0, o.ldb, packed);
+      const c = new Float32Array(t.m * t.n);
+      K.sgemmPacked(false, t.m, t.n, t.k, 1, o.a, 0, o.lda, packed, 0, c, 0, o.ldc);
+      expect(Array.from(c)).toEqual(Array.from(run(K, t, o)));
+    }
+  });
+
+  it("checks its arguments", () => {
+    const b = new Float32Array(12);
+    for (const K of [js, ...wasmBackends]) {
+      expect(() => K.packB(false, 3, 4, b, 0, 4, new Float32Array(23))).toThrow(/packB: argument 'packed' has 23 elements but 24 are needed/);
+      expect(() => K.packB(false, 3, 4, b, 0, 3, new Float32Array(24))).toThrow(/packB: argument 'ldb' must be at least 4/);
+      expect(() => K.packB(false, 3, 5, b, 0, 5, new Float32Array(24))).toThrow(/packB: argument 'b' has 12 elements but 15/);
+      expect(() => K.sgemmPacked(false, 2, 4, 3, 1, new Float32Array(6), 0, 3, new Float32Array(20), 0, new Float32Array(8), 0, 4)).toThrow(/sgemmPacked: argument 'packed' has 20 elements but 24/);
+      const shared = new Float32Array(40);
+      expect(() => K.sgemmPacked(false, 2, 4, 3, 1, new Float32Array(6), 0, 3, shared, 0, shared, 0, 4)).toThrow(/sgemmPacked: argument 'c' overlaps input 'packed'/);
+      expect(() => K.packedBSize(-1, 3)).toThrow(/packedBSize: argument 'k'/);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Kernels } from "../src/index.js";
 import { firstMismatch, js, randomF32, runs, wasmBackends } from "./util.js";
 
 /**
@@ -81,6 +82,48 @@ describe("row kernels: WASM equals the JS twin", () => {
       const empty = new Float32Array(1);
       K.logSumExpRows(empty, new Float32Array(0), 1, 0);
       expect(empty[0]).toBe(-inf);
+    }
+  });
+});
+
+describe("crossEntropyBackward", () => {
+  /** The reference: g (softmax(x) - onehot(t)), from the softmaxRows kernel of the same backend. */
+  function reference(K: Kernels, x: Float32Array, targets: Float32Array, g: Float32Array, rows: number, cols: number): Float32Array {
+    const s = new Float32Array(rows * cols);
+    K.softmaxRows(s, x, rows, cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) s[r * cols + c] = (g[r] as number) * ((s[r * cols + c] as number) - (c === targets[r] ? 1 : 0));
+    return s;
+  }
+
+  it("equals g (softmax - onehot) on every backend, on random rows, columns (SIMD body and tail) and targets", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 23 }), fc.nat(), (rows, cols, seed) => {
+        const x = randomF32(rows * cols, seed, 8);
+        const targets = Float32Array.from(randomF32(rows, seed + 1), (u) => Math.min(cols - 1, Math.floor(((u + 1) / 2) * cols)));
+        const g = randomF32(rows, seed + 2, 2);
+        for (const K of [js, ...wasmBackends]) {
+          const lse = new Float32Array(rows);
+          K.logSumExpRows(lse, x, rows, cols);
+          const dx = new Float32Array(rows * cols).fill(Number.NaN);
+          K.crossEntropyBackward(dx, x, lse, targets, g, rows, cols);
+          const want = reference(K, x, targets, g, rows, cols);
+          const bad = firstMismatch(dx, want, 1e-5, 1e-6);
+          if (bad >= 0) expect.fail(`${K.backend}: dx[${bad}] = ${dx[bad]}, want ${want[bad]} (rows ${rows}, cols ${cols}, seed ${seed})`);
+        }
+      }),
+      runs(200),
+    );
+  });
+
+  it("refuses a target that is not a class index, naming the row", () => {
+    for (const K of [js, ...wasmBackends]) {
+      const x = new Float32Array(6);
+      const lse = new Float32Array(2);
+      const g = new Float32Array(2);
+      expect(() => K.crossEntropyBackward(new Float32Array(6), x, lse, new Float32Array([0, 3]), g, 2, 3)).toThrow(/targets' holds 3 at row 1: a class index must be an integer in \[0, 3\)/);
+      expect(() => K.crossEntropyBackward(new Float32Array(6), x, lse, new Float32Array([0.5, 1]), g, 2, 3)).toThrow(/holds 0.5 at row 0/);
+      expect(() => K.crossEntropyBackward(new Float32Array(6), x, lse, new Float32Array([0, 1]), g, 2, -3)).toThrow(/cols/);
+      expect(() => K.crossEntropyBackward(x, x, lse, new Float32Array([0, 1]), g, 2, 3)).toThrow(/overlaps/);
     }
   });
 });

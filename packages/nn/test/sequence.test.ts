@@ -2,7 +2,7 @@
 import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
 import { describe, expect, it } from "vitest";
-import { adam, dropout, initRecurrent, linear, mse, random, recurrent, sequenceCrossEntropy, sgd, tbptt, timeSlice, windows } from "../src/index.js";
+import { adam, dropout, initRecurrent, linear, linearSequenceCrossEntropy, mse, random, recurrent, sequenceCrossEntropy, sgd, tbptt, timeSlice, windows } from "../src/index.js";
 import { rand } from "@gated/autograd/testing";
 
 describe("sequenceCrossEntropy", () => {
@@ -38,6 +38,44 @@ describe("sequenceCrossEntropy", () => {
   it("mse", () => {
     expect(mse(ag.tensorOrThrow([1, 2]), ag.tensorOrThrow([0, 4])).item()).toBe(2.5);
     expect(mse(ag.tensorOrThrow([1, 2]), ag.tensorOrThrow([0, 4]), "sum").item()).toBe(5);
+  });
+});
+
+describe("linearSequenceCrossEntropy", () => {
+  it("equals sequenceCrossEntropy(linear(head, h)) in value and gradients, for every reduction, with lengths (float32 and float64)", () => {
+    const B = 3;
+    const T = 5;
+    const H = 6;
+    const C = 7;
+    const targets = Array.from({ length: B * T }, (_, i) => (i * 5) % C);
+    targets[14] = 99; // a padded step: ignored by both
+    for (const dtype of ["float32", "float64"] as const) {
+      const h = ag.astype(rand([B, T, H], 1, -2, 2), dtype);
+      const head = { weight: ag.astype(rand([C, H], 2), dtype), bias: ag.astype(rand([C], 3), dtype) };
+      for (const reduction of ["sum", "mean", "last"] as const) {
+        const options = { reduction, lengths: [5, 2, 4] };
+        const run = (f: (p: typeof head, h: Tensor) => Tensor) => ag.valueAndGrad(f, { argnums: [0, 1] })(head, h);
+        const [vf, [gp, gh]] = run((p, h) => linearSequenceCrossEntropy(p, h, targets, options));
+        const [vc, [cp, ch]] = run((p, h) => sequenceCrossEntropy(linear(p, h), targets, options));
+        const tol = dtype === "float32" ? 1e-5 : 1e-12;
+        expect(Math.abs(vf.item() - vc.item())).toBeLessThan(tol * Math.max(1, Math.abs(vc.item())));
+        const pairs: [Tensor, Tensor][] = [[gh as Tensor, ch as Tensor], [(gp as typeof head).weight, (cp as typeof head).weight], [(gp as typeof head).bias, (cp as typeof head).bias]];
+        for (const [a, b] of pairs) {
+          const x = a.toArray();
+          const y = b.toArray();
+          const scale = Math.max(...Array.from(y, Math.abs));
+          for (let i = 0; i < y.length; i++) expect(Math.abs((x[i] as number) - (y[i] as number))).toBeLessThan(tol * scale + 1e-30);
+        }
+      }
+    }
+  });
+
+  it("refuses bad targets at valid steps and a head that does not fit, naming them", () => {
+    const h = rand([1, 2, 3], 1);
+    const head = { weight: rand([4, 3], 2), bias: rand([4], 3) };
+    expect(() => linearSequenceCrossEntropy(head, h, [0, 4])).toThrow(/target 4 at position 1 is not a class index in \[0, 4\)/);
+    expect(() => linearSequenceCrossEntropy({ weight: rand([4, 2], 2) }, h, [0, 1])).toThrow(/weight of shape \[C, 3\]/);
+    expect(() => linearSequenceCrossEntropy(head, rand([2, 3], 1), [0, 1])).toThrow(/must be \[B, T, H\]/);
   });
 });
 

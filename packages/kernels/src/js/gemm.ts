@@ -31,3 +31,41 @@ export function sgemm(
     }
   }
 }
+
+// The packed layout of op(B) [k, n], shared with assembly/gemm.ts (packB): K is cut into equal blocks of at
+// most KC rows; within a block starting at row pc, kc rows deep, the NR-column panel q holds op(B)[p, q*NR + col]
+// at pc * nPad + q * NR * kc + (p - pc) * NR + col, nPad being n rounded up to NR (padding columns are 0).
+const KC = 384;
+const NR = 8;
+
+/** Floats of a packed [k, n] op(B). */
+export const packedBSize = (k: number, n: number): number => k * Math.ceil(n / NR) * NR;
+
+/** Where op(B)[p, j] sits in the packed layout. */
+function packedIndex(k: number, n: number, p: number, j: number): number {
+  const blocks = Math.ceil(k / KC);
+  const kcMax = Math.ceil(k / blocks);
+  const pc = Math.floor(p / kcMax) * kcMax;
+  const kc = Math.min(kcMax, k - pc);
+  return pc * Math.ceil(n / NR) * NR + Math.floor(j / NR) * NR * kc + (p - pc) * NR + (j % NR);
+}
+
+/** packed <- op(B) in the packed layout; see KernelOps.packB. */
+export function packB(transB: boolean, k: number, n: number, b: F32, bOffset: number, ldb: number, packed: F32): void {
+  const B = data(b);
+  const P = data(packed);
+  P.fill(0, 0, packedBSize(k, n));
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) P[packedIndex(k, n, p, j)] = B[bOffset + (transB ? j * ldb + p : p * ldb + j)] as number;
+}
+
+/** C <- alpha * op(A) * B + beta * C with B packed; see KernelOps.sgemmPacked. */
+export function sgemmPacked(
+  transA: boolean, m: number, n: number, k: number, alpha: number, a: F32, aOffset: number, lda: number,
+  packed: F32, beta: number, c: F32, cOffset: number, ldc: number,
+): void {
+  const P = data(packed);
+  // Unpacked into an ordinary [k, n] matrix, then the reference product.
+  const B = new Float32Array(k * n);
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) B[p * n + j] = P[packedIndex(k, n, p, j)] as number;
+  sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, B, 0, Math.max(1, n), beta, c, cOffset, ldc);
+}

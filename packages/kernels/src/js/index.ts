@@ -1,11 +1,11 @@
 import type { KernelOps } from "../types.js";
-import { sgemm } from "./gemm.js";
+import { packB, packedBSize, sgemm, sgemmPacked } from "./gemm.js";
 import { add, addBias, exp, mul, relu, reluBackward, sigmoid, sigmoidBackward, tanh, tanhBackward } from "./pointwise.js";
 import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from "./recurrent.js";
-import { colSum, logSumExpRows, softmaxRows } from "./rows.js";
+import { colSum, crossEntropyBackward, logSumExpRows, softmaxRows } from "./rows.js";
 
 /** The plain-JS twin of every kernel, unchecked. */
 export const jsOps: KernelOps = {
-  sgemm, add, mul, addBias, exp, sigmoid, tanh, relu, sigmoidBackward, tanhBackward, reluBackward, colSum, softmaxRows, logSumExpRows,
+  sgemm, packedBSize, packB, sgemmPacked, add, mul, addBias, exp, sigmoid, tanh, relu, sigmoidBackward, tanhBackward, reluBackward, colSum, softmaxRows, logSumExpRows, crossEntropyBackward,
   lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward,
 };

@@ -54,3 +54,15 @@ export function logSumExpRows(out: F32, x: F32, rows: number, cols: number): voi
     o[r] = m + Math.log(s);
   }
 }
+
+export function crossEntropyBackward(dx: F32, x: F32, lse: F32, targets: F32, g: F32, rows: number, cols: number): void {
+  const D = data(dx);
+  const X = data(x);
+  const L = data(lse);
+  const T = data(targets);
+  const G = data(g);
+  for (let r = 0; r < rows; r++) {
+    const t = T[r] as number;
+    for (let c = 0; c < cols; c++) D[r * cols + c] = (G[r] as number) * (Math.exp((X[r * cols + c] as number) - (L[r] as number)) - (c === t ? 1 : 0));
+  }
+}

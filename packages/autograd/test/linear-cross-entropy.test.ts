@@ -1,0 +1,78 @@
+// linearCrossEntropy against the composed linear + crossEntropy: float32 values and gradients (x, weight, bias)
+// as close to the float64 truth as the composed float32 path is; float64 is the composed path itself.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { add, astype, crossEntropy, linearCrossEntropy, matmul, mul, sum, type Tensor, valueAndGrad } from "../src/index.js";
+import { expectVjp, rand } from "../src/testing.js";
+
+/** max |got - want| / max(max |want|, 1e-3). */
+function relError(got: Tensor, want: Tensor): number {
+  expect(got.shape).toEqual(want.shape);
+  const g = got.toArray();
+  const w = want.toArray();
+  let err = 0;
+  let scale = 1e-3;
+  for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(g[i] as number)) return Number.POSITIVE_INFINITY;
+    err = Math.max(err, Math.abs((g[i] as number) - (w[i] as number)));
+    scale = Math.max(scale, Math.abs(w[i] as number));
+  }
+  return err / scale;
+}
+
+const composed = (x: Tensor, w: Tensor, b: Tensor | undefined, t: ArrayLike<number>) => {
+  const logits = matmul(x, w, { transB: true });
+  return crossEntropy(b ? add(logits, b) : logits, t, "none");
+};
+
+describe("linearCrossEntropy", () => {
+  it("float32: losses and the gradients of x, weight and bias agree with the composed operations", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 30 }), fc.boolean(), fc.nat(100_000), (N, D, C, withBias, seed) => {
+        const targets = Array.from({ length: N }, (_, i) => (seed + 7 * i) % C);
+        const inputs64 = [rand([N, D], seed, -2, 2), rand([C, D], seed + 1), rand([C], seed + 2), rand([N], seed + 3)];
+        const grads = (f: typeof composed, dtype: "float32" | "float64") => {
+          const [x, w, b, g] = inputs64.map((t) => astype(t, dtype)) as [Tensor, Tensor, Tensor, Tensor];
+          // A random cotangent for every row: sum(loss * g).
+          const loss = (x: Tensor, w: Tensor, b: Tensor) => {
+            const l = f(x, w, withBias ? b : undefined, targets);
+            return [sum(mul(l, g)), l] as const;
+          };
+          const [, gs, l] = valueAndGrad(loss, { argnums: [0, 1, 2], hasAux: true })(x, w, b);
+          return [l as Tensor, ...(gs as Tensor[]).slice(0, withBias ? 3 : 2)];
+        };
+        const fused = grads(linearCrossEntropy, "float32");
+        const plain = grads(composed, "float32");
+        const truth = grads(composed, "float64");
+        for (const [i, got] of fused.entries()) {
+          const ef = relError(got, truth[i] as Tensor);
+          const ec = relError(plain[i] as Tensor, truth[i] as Tensor);
+          if (!(ef <= Math.max(8 * ec, 1e-5))) expect.fail(`output ${i}: fused error ${ef}, composed ${ec}`);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("float64 gradients match central differences", () => {
+    const targets = [2, 0, 1, 2];
+    expectVjp("linearCrossEntropy", (x, w, b) => sum(linearCrossEntropy(x, w, b, targets)), [rand([4, 3], 1), rand([3, 3], 2), rand([3], 3)], 4);
+  });
+
+  it("gives the known value log(C) for zero weights, outside any transform too", () => {
+    const l = linearCrossEntropy(astype(rand([5, 4], 1), "float32"), astype(mul(rand([7, 4], 2), 0), "float32"), undefined, [0, 1, 2, 3, 6]);
+    for (const v of l.toArray()) expect(v).toBeCloseTo(Math.log(7), 6);
+  });
+
+  it("names wrong shapes, dtypes and targets", () => {
+    const x = astype(rand([3, 4], 1), "float32");
+    const w = astype(rand([5, 4], 2), "float32");
+    const b = astype(rand([5], 3), "float32");
+    expect(() => linearCrossEntropy(astype(rand([3], 1), "float32"), w, b, [0, 1, 2])).toThrow(/argument 'x' must be \[N, D\]/);
+    expect(() => linearCrossEntropy(x, astype(rand([5, 3], 2), "float32"), b, [0, 1, 2])).toThrow(/weight of shape \[C, 4\]/);
+    expect(() => linearCrossEntropy(x, w, astype(rand([4], 3), "float32"), [0, 1, 2])).toThrow(/bias of shape \[5\]/);
+    expect(() => linearCrossEntropy(x, w, b, [0, 1])).toThrow(/3 targets/);
+    expect(() => linearCrossEntropy(x, w, b, [0, 5, 1])).toThrow(/target 5 at row 1 is not a class index in \[0, 5\)/);
+    expect(() => linearCrossEntropy(x, rand([5, 4], 2), b, [0, 1, 2])).toThrow(/share a dtype/);
+  });
+});
