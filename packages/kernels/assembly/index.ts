@@ -4,6 +4,7 @@ import { GEMM_WORK_BYTES } from "./gemm";
 export { sgemm, sgemmPacked, packB, packedBSize } from "./gemm";
 export { add, mul, addBias, exp, sigmoid, tanh, relu, sigmoidBackward, tanhBackward, reluBackward } from "./pointwise";
 export { colSum, softmaxRows, logSumExpRows, crossEntropyBackward } from "./rows";
+export { adamStep, sgdStep } from "./optim";
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
 
 /** First byte that the TypeScript allocator may use. */

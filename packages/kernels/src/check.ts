@@ -283,6 +283,23 @@ export function checked(backend: Backend, impl: KernelOps): Kernels {
       matrix("logSumExpRows", out, (r) => r, false, x, rows, cols);
       impl.logSumExpRows(out, x, rows, cols);
     },
+    adamStep(pOut, mOut, vOut, p, g, m, v, n, lr, beta1, beta2, eps, c1, c2, weightDecay, decoupled) {
+      const K = "adamStep";
+      for (const [name, value] of [["lr", lr], ["beta1", beta1], ["beta2", beta2], ["eps", eps], ["c1", c1], ["c2", c2], ["weightDecay", weightDecay]] as const) scalar(K, name, value);
+      flag(K, "decoupled", decoupled);
+      const size = dim(K, "n", n);
+      stepArgs(K, 1, size, (_r, k) => [["pOut", pOut, k, "out"], ["mOut", mOut, k, "out"], ["vOut", vOut, k, "out"], ["p", p, k, "in"], ["g", g, k, "in"], ["m", m, k, "in"], ["v", v, k, "in"]], [["pOut", "p"], ["mOut", "m"], ["vOut", "v"]], "n");
+      impl.adamStep(pOut, mOut, vOut, p, g, m, v, n, lr, beta1, beta2, eps, c1, c2, weightDecay, decoupled);
+    },
+    sgdStep(pOut, vOut, p, g, v, n, lr, momentum, nesterov, weightDecay) {
+      const K = "sgdStep";
+      for (const [name, value] of [["lr", lr], ["momentum", momentum], ["weightDecay", weightDecay]] as const) scalar(K, name, value);
+      flag(K, "nesterov", nesterov);
+      const size = dim(K, "n", n);
+      const nv = momentum > 0 ? size : 0;
+      stepArgs(K, 1, size, (_r, k) => [["pOut", pOut, k, "out"], ["vOut", vOut, nv, "out"], ["p", p, k, "in"], ["g", g, k, "in"], ["v", v, nv, "in"]], [["pOut", "p"], ["vOut", "v"]], "n");
+      impl.sgdStep(pOut, vOut, p, g, v, n, lr, momentum, nesterov, weightDecay);
+    },
     crossEntropyBackward(dx, x, lse, targets, g, rows, cols) {
       const K = "crossEntropyBackward";
       stepArgs(K, rows, cols, (r, c) => [["dx", dx, r * c, "out"], ["x", x, r * c, "in"], ["lse", lse, r, "in"], ["targets", targets, r, "in"], ["g", g, r, "in"]], [], "cols");

@@ -37,6 +37,11 @@ export interface RawKernels {
   gruBackward(dxp: number, dhp: number, dhPrev: number, saved: number, hPrev: number, dh: number, dy: number, mask: number, rows: number, hidden: number): void;
   rnnForward(pre: number, hOut: number, y: number, hPrev: number, mask: number, rows: number, hidden: number, relu: number): void;
   rnnBackward(dPre: number, dhPrev: number, act: number, dh: number, dy: number, mask: number, rows: number, hidden: number, relu: number): void;
+  adamStep(
+    pOut: number, mOut: number, vOut: number, p: number, g: number, m: number, v: number, n: number,
+    lr: number, beta1: number, beta2: number, a1: number, a2: number, eps: number, c1: number, c2: number, l2: number, shrink: number,
+  ): void;
+  sgdStep(pOut: number, vOut: number, p: number, g: number, v: number, n: number, lr: number, momentum: number, nesterov: number, weightDecay: number): void;
   heapBase(): number;
   gemmWorkBytes(): number;
 }

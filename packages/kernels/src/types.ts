@@ -81,6 +81,20 @@ export interface KernelOps {
    */
   crossEntropyBackward(dx: F32, x: F32, lse: F32, targets: F32, g: F32, rows: number, cols: number): void;
   /**
+   * One Adam step over n parameters (torch.optim.Adam; decoupled: AdamW's p <- p (1 - lr wd)), reading p, the
+   * gradient g and the moments m, v once and writing pOut, mOut, vOut once. c1 = 1 - beta1^t and c2 = 1 - beta2^t
+   * are step t's bias corrections. Each output may be the very array of its input (pOut = p, ...).
+   */
+  adamStep(
+    pOut: F32, mOut: F32, vOut: F32, p: F32, g: F32, m: F32, v: F32, n: number,
+    lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, weightDecay: number, decoupled: boolean,
+  ): void;
+  /**
+   * One SGD step over n parameters as torch.optim.SGD: d = g + wd p; with momentum v = mu v + d, d = v (Nesterov:
+   * d + mu v); pOut = p - lr d. With momentum 0, v and vOut are not touched (any arrays, even empty, will do).
+   */
+  sgdStep(pOut: F32, vOut: F32, p: F32, g: F32, v: F32, n: number, lr: number, momentum: number, nesterov: boolean, weightDecay: number): void;
+  /**
    * One LSTM step for `rows` sequences (see "Recurrent steps" above). gates [rows, 4H]: in the pre-activations
    * (i, f, g, o), out the activated gates. c = f cPrev + i g and h = o tanh(c) go to cOut, hOut and y.
    */

@@ -78,6 +78,17 @@ export function wasmOps(raw: RawKernels): KernelOps {
     crossEntropyBackward(dx, x, lse, targets, g, rows, cols) {
       step(raw.crossEntropyBackward, [[dx, rows * cols, "out"], [x, rows * cols, "in"], [lse, rows, "in"], [targets, rows, "in"], [g, rows, "in"]], rows, cols);
     },
+    adamStep(pOut, mOut, vOut, p, g, m, v, n, lr, beta1, beta2, eps, c1, c2, weightDecay, decoupled) {
+      step(
+        raw.adamStep,
+        [[pOut, n, "out"], [mOut, n, "out"], [vOut, n, "out"], [p, n, "in"], [g, n, "in"], [m, n, "in"], [v, n, "in"]],
+        n, lr, beta1, beta2, 1 - beta1, 1 - beta2, eps, c1, c2, decoupled ? 0 : weightDecay, decoupled ? 1 - lr * weightDecay : 1,
+      );
+    },
+    sgdStep(pOut, vOut, p, g, v, n, lr, momentum, nesterov, weightDecay) {
+      const nv = momentum > 0 ? n : 0;
+      step(raw.sgdStep, [[pOut, n, "out"], [vOut, nv, "out"], [p, n, "in"], [g, n, "in"], [v, nv, "in"]], n, lr, momentum, nesterov ? 1 : 0, weightDecay);
+    },
     lstmForward(gates, cOut, hOut, y, cPrev, hPrev, mask, rows, H) {
       const n = rows * H;
       step(raw.lstmForward, [[gates, 4 * n, "inout"], [cOut, n, "out"], [hOut, n, "out"], [y, n, "out"], [cPrev, n, "in"], [hPrev, n, "in"], [mask, rows, "in"]], rows, H);

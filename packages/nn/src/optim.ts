@@ -1,6 +1,10 @@
 // Optimisers as pure functions over parameter trees: init(params) => state; update(state, params, grads) =>
-// [state', params']. Each works on the plain arrays of float32 / float64 tensors in one loop per tensor.
+// [state', params']. Each updates a tensor in one pass: float32 tensors with one WebAssembly kernel call
+// (adamStep, sgdStep) that reads the parameter, its gradient and its moments once and writes the new ones once;
+// float64 tensors (the reference for checks) in a JS loop. New state arrays every step: the old state stays
+// valid (pure functions).
 import { invalidArgument, leaves, raise, replaceLeaves, type Tensor, tensorFromArray } from "@gated/autograd";
+import { kernels } from "@gated/kernels";
 import type { Schedule } from "./schedules.js";
 
 type Arr = Float32Array | Float64Array;
@@ -29,12 +33,26 @@ function pairs(op: string, params: unknown, grads: unknown): [Tensor[], Tensor[]
   return [p, g];
 }
 
-/** Builds new parameter tensors from a per-element rule. */
-function step(params: unknown, p: Tensor[], g: Tensor[], rule: (i: number, pv: Arr, gv: Arr, out: Arr) => void): unknown {
+/** The numbers of a tensor, read in place (tensors are immutable: nothing here writes them). */
+const values = (t: Tensor): Arr => t.storage.view();
+
+/** True when a parameter and its gradient are both float32: the kernel path. */
+const isF32 = (t: Tensor, g: Tensor): boolean => t.dtype === "float32" && g.dtype === "float32";
+
+/**
+ * Builds new parameter tensors: `kernel` for float32 parameters (given the new parameter array to fill), the
+ * per-element `rule` (a JS loop) for float64 ones.
+ */
+function step(params: unknown, p: Tensor[], g: Tensor[], rule: (i: number, pv: Arr, gv: Arr, out: Arr) => void, kernel: (i: number, pv: Float32Array, gv: Float32Array, out: Float32Array) => void): unknown {
   const next = p.map((t, i) => {
-    const pv = t.toArray();
+    const gi = g[i] as Tensor;
+    if (isF32(t, gi)) {
+      const out = new Float32Array(t.size);
+      kernel(i, values(t) as Float32Array, values(gi) as Float32Array, out);
+      return tensorFromArray(out, t.shape);
+    }
     const out = t.dtype === "float64" ? new Float64Array(t.size) : new Float32Array(t.size);
-    rule(i, pv, (g[i] as Tensor).toArray(), out);
+    rule(i, values(t), values(gi), out);
     return tensorFromArray(out, t.shape);
   });
   return replaceLeaves(params, next);
@@ -60,8 +78,9 @@ export function sgd({ lr, momentum = 0, nesterov = false, weightDecay = 0 }: Sgd
     update: (state, params, grads) => {
       const [p, g] = pairs("sgd", params, grads);
       const rate = lrAt(lr, state.step);
-      const velocity = state.velocity.map((v) => v.slice());
-      const next = step(params, p, g, (k, pv, gv, out) => {
+      // The kernel writes fresh velocity arrays; the JS rule updates copies.
+      const velocity = state.velocity.map((v, k) => (isF32(p[k] as Tensor, g[k] as Tensor) ? new Float32Array(v.length) : v.slice()));
+      const rule = (k: number, pv: Arr, gv: Arr, out: Arr) => {
         const v = velocity[k] as Arr;
         for (let i = 0; i < pv.length; i++) {
           const gi = (gv[i] as number) + weightDecay * (pv[i] as number);
@@ -72,6 +91,11 @@ export function sgd({ lr, momentum = 0, nesterov = false, weightDecay = 0 }: Sgd
           }
           out[i] = (pv[i] as number) - rate * d;
         }
+      };
+      const empty = new Float32Array(0);
+      const next = step(params, p, g, rule, (k, pv, gv, out) => {
+        const [v, vOut] = momentum > 0 ? [state.velocity[k] as Float32Array, velocity[k] as Float32Array] : [empty, empty];
+        kernels.sgdStep(out, vOut, pv, gv, v, pv.length, rate, momentum, nesterov, weightDecay);
       });
       return [{ step: state.step + 1, velocity }, next as typeof params];
     },
@@ -102,9 +126,10 @@ function adamLike(name: string, decoupled: boolean, { lr, beta1 = 0.9, beta2 = 0
       const rate = lrAt(lr, state.step);
       const c1 = 1 - beta1 ** t;
       const c2 = 1 - beta2 ** t;
-      const m = state.m.map((a) => a.slice());
-      const v = state.v.map((a) => a.slice());
-      const next = step(params, p, g, (k, pv, gv, out) => {
+      const fresh = (a: Arr, k: number) => (isF32(p[k] as Tensor, g[k] as Tensor) ? new Float32Array(a.length) : a.slice());
+      const m = state.m.map(fresh);
+      const v = state.v.map(fresh);
+      const rule = (k: number, pv: Arr, gv: Arr, out: Arr) => {
         const mk = m[k] as Arr;
         const vk = v[k] as Arr;
         for (let i = 0; i < pv.length; i++) {
@@ -115,7 +140,10 @@ function adamLike(name: string, decoupled: boolean, { lr, beta1 = 0.9, beta2 = 0
           const upd = (mk[i] as number) / c1 / (Math.sqrt((vk[i] as number) / c2) + eps);
           out[i] = (decoupled ? x * (1 - rate * weightDecay) : x) - rate * upd;
         }
-      });
+      };
+      const next = step(params, p, g, rule, (k, pv, gv, out) =>
+        kernels.adamStep(out, m[k] as Float32Array, v[k] as Float32Array, pv, gv, state.m[k] as Float32Array, state.v[k] as Float32Array, pv.length, rate, beta1, beta2, eps, c1, c2, weightDecay, decoupled),
+      );
       return [{ step: t, m, v }, next as typeof params];
     },
   };
@@ -150,7 +178,8 @@ export function rmsprop({ lr, alpha = 0.99, eps = 1e-8, momentum = 0, weightDeca
       const rate = lrAt(lr, state.step);
       const square = state.square.map((a) => a.slice());
       const buffer = state.buffer.map((a) => a.slice());
-      const next = step(params, p, g, (k, pv, gv, out) => {
+      // No kernel for RMSprop: the JS rule serves float32 too.
+      const rule = (k: number, pv: Arr, gv: Arr, out: Arr) => {
         const s = square[k] as Arr;
         const b = buffer[k] as Arr;
         for (let i = 0; i < pv.length; i++) {
@@ -162,7 +191,8 @@ export function rmsprop({ lr, alpha = 0.99, eps = 1e-8, momentum = 0, weightDeca
             out[i] = (pv[i] as number) - rate * (b[i] as number);
           } else out[i] = (pv[i] as number) - rate * d;
         }
-      });
+      };
+      const next = step(params, p, g, rule, rule);
       return [{ step: state.step + 1, square, buffer }, next as typeof params];
     },
   };
@@ -171,7 +201,10 @@ export function rmsprop({ lr, alpha = 0.99, eps = 1e-8, momentum = 0, weightDeca
 /** The global L2 norm of every tensor of a tree. */
 export function globalNorm(tree: unknown): number {
   let s = 0;
-  for (const t of leaves(tree).tensors) for (const v of t.toArray()) s += v * v;
+  for (const t of leaves(tree).tensors) {
+    const x = values(t);
+    for (let i = 0; i < x.length; i++) s += (x[i] as number) * (x[i] as number);
+  }
   return Math.sqrt(s);
 }
 

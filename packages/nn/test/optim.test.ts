@@ -37,6 +37,23 @@ describe("optimisers match torch.optim", () => {
       const want = (T[name] as Tensor).toArray();
       for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i] as number, 12);
     });
+
+    it(`${name}: four steps in float32 (the WebAssembly step kernels; RMSprop's JS loop), within float32 rounding`, () => {
+      const opt = build(name);
+      const f32 = (t: Tensor) => ag.astype(t, "float32");
+      let params = { w: f32(T.param as Tensor) };
+      let state = opt.init(params);
+      for (let i = 0; i < 4; i++) [state, params] = opt.update(state, params, { w: f32(T[`grad${i}`] as Tensor) });
+      expect(params.w.dtype).toBe("float32");
+      const got = params.w.toArray();
+      const start = (T.param as Tensor).toArray();
+      const want = (T[name] as Tensor).toArray();
+      // A few float32 roundings of the parameter and of its change over four steps.
+      for (let i = 0; i < want.length; i++) {
+        const scale = Math.abs(start[i] as number) + Math.abs((want[i] as number) - (start[i] as number));
+        expect(Math.abs((got[i] as number) - (want[i] as number)), `${name} [${i}]`).toBeLessThan(4e-6 * scale);
+      }
+    });
   }
 
   it("are pure: the old state and params are unchanged by an update", () => {
@@ -141,15 +158,16 @@ describe("optimisers: schedules, dtypes, purity and bad input", () => {
     }
   });
 
-  it("are pure: an update changes neither the old state nor the old params (every optimiser, with momentum)", () => {
-    for (const [name, make] of all) {
+  it("are pure: an update changes neither the old state nor the old params (every optimiser, with momentum, float32 and float64)", () => {
+    for (const [name, make] of [...all, ...all.map(([n, m]): [string, () => Optimizer<unknown>] => [`${n} float32`, m])]) {
       const opt = make();
-      const params = w64();
+      const f32 = name.endsWith("float32");
+      const params = f32 ? { w: ag.astype(w64().w, "float32") } : w64();
       let state = opt.init(params);
-      [state] = opt.update(state, params, g64); // non-zero slots
+      [state] = opt.update(state, params, f32 ? { w: ag.astype(g64.w, "float32") } : g64); // non-zero slots
       const snapshot = (s: unknown) => JSON.stringify(Object.values(s as Record<string, unknown>).map((v) => (Array.isArray(v) ? v.map((a) => Array.from(a as ArrayLike<number>)) : v)));
       const before = snapshot(state);
-      const [after] = opt.update(state, params, g64);
+      const [after] = opt.update(state, params, f32 ? { w: ag.astype(g64.w, "float32") } : g64);
       expect(snapshot(state), name).toBe(before);
       expect(snapshot(after), name).not.toBe(before);
       expect((after as { step: number }).step, name).toBe(2);
