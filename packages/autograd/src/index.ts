@@ -16,7 +16,7 @@ export * from "./errors.js";
 export { checkVjp, type GradcheckOptions, type GradcheckReport, gradcheck, isOk, type VjpCheck, type WorstElement } from "./gradcheck.js";
 export * from "./ops.js";
 export { type PrimitiveName, primitives } from "./primitives/index.js";
-export { type RecurrenceCell, type RecurrenceOptions, type RecurrenceOutput, recurrence } from "./recurrence.js";
+export { type RecurrenceCell, type RecurrenceOptions, type RecurrenceOutput, type RecurrenceParams, recurrence } from "./recurrence.js";
 export { index0, scan, type ScanOptions, unstack } from "./scan.js";
 export { broadcastShapes, type Shape, sizeOf } from "./shape.js";
 export type { DType } from "./storage.js";

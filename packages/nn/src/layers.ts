@@ -166,18 +166,19 @@ export function recurrent(params: RecurrentParams, config: RecurrentConfig, x: T
     const outs: Tensor[] = [];
     for (let d = 0; d < D; d++) {
       const p = cellParams(params, l, d === 1);
-      const inSize = input.shape[2] as number;
-      const G = gatesOf(mode);
-      const xp = reshape(add(matmul(reshape(input, [T * B, inSize]), p.weight_ih, { transB: true }), p.bias_ih), [T, B, G * H]);
       const h0 = initial(options.h0, l * D + d, B, H, x);
       if (x.dtype === "float32" && options.fused !== false) {
         const c0 = mode === "lstm" ? initial(options.c0, l * D + d, B, H, x) : undefined;
-        const r = recurrence(mode, xp, p.weight_hh, p.bias_hh, h0, c0, { reverse: d === 1, ...(options.lengths ? { lengths: options.lengths } : {}) });
+        const cell = { weightIh: p.weight_ih, weightHh: p.weight_hh, biasIh: p.bias_ih, biasHh: p.bias_hh };
+        const r = recurrence(mode, input, cell, h0, c0, { reverse: d === 1, ...(options.lengths ? { lengths: options.lengths } : {}) });
         hs.push(r.h);
         if (r.c) cs.push(r.c);
         outs.push(r.y);
         continue;
       }
+      const inSize = input.shape[2] as number;
+      const G = gatesOf(mode);
+      const xp = reshape(add(matmul(reshape(input, [T * B, inSize]), p.weight_ih, { transB: true }), p.bias_ih), [T, B, G * H]);
       if (mode === "lstm") {
         const c0 = initial(options.c0, l * D + d, B, H, x);
         const step = (s: LstmState, xs: { xp: Tensor; m?: Tensor }): [LstmState, Tensor] => {

@@ -141,31 +141,35 @@ describe("fused recurrence = composed cells (float32)", () => {
 });
 
 describe("recurrence: arguments", () => {
-  const xp = rand32([3, 2, 8], 1);
-  const w = rand32([8, 2], 2);
-  const b = rand32([8], 3);
-  const h0 = rand32([2, 2], 4);
+  // T = 3, B = 2, I = 5, H = 2, LSTM (G = 4).
+  const x = rand32([3, 2, 5], 1);
+  const p = { weightIh: rand32([8, 5], 2), weightHh: rand32([8, 2], 3), biasIh: rand32([8], 4), biasHh: rand32([8], 5) };
+  const h0 = rand32([2, 2], 6);
   it("refuses float64 (the composed cells are the float64 path), wrong shapes and bad lengths, naming them", () => {
     const as64 = (t: Tensor) => ag.astype(t, "float64");
-    expect(() => ag.recurrence("lstm", as64(xp), as64(w), as64(b), as64(h0), as64(h0))).toThrow(/float32 only.*composed cells/);
-    expect(() => ag.recurrence("lstm", xp, rand32([6, 2], 1), b, h0, h0)).toThrow(/weight_hh of shape \[4\*H, H\]/);
-    expect(() => ag.recurrence("lstm", rand32([3, 2, 6], 1), w, b, h0, h0)).toThrow(/\[T, B, 8\]/);
-    expect(() => ag.recurrence("lstm", xp, w, rand32([7], 1), h0, h0)).toThrow(/bias_hh of shape \[8\]/);
-    expect(() => ag.recurrence("lstm", xp, w, b, h0)).toThrow(/c0.*is needed/);
-    expect(() => ag.recurrence("lstm", xp, w, b, rand32([3, 2], 1), h0)).toThrow(/h0 of shape \[2, 2\]/);
-    expect(() => ag.recurrence("lstm", xp, w, b, h0, h0, { lengths: [1] })).toThrow(/2 lengths/);
-    expect(() => ag.recurrence("lstm", xp, w, b, h0, h0, { lengths: [1, 4] })).toThrow(/length 4 of sequence 1 is not in \[1, 3\]/);
-    expect(() => ag.recurrence("lstmx" as "lstm", xp, w, b, h0, h0)).toThrow(/must be "lstm", "gru"/);
+    const p64 = { weightIh: as64(p.weightIh), weightHh: as64(p.weightHh), biasIh: as64(p.biasIh), biasHh: as64(p.biasHh) };
+    expect(() => ag.recurrence("lstm", as64(x), p64, as64(h0), as64(h0))).toThrow(/float32 only.*composed cells/);
+    expect(() => ag.recurrence("lstm", x, { ...p, weightHh: rand32([6, 2], 1) }, h0, h0)).toThrow(/weightHh of shape \[4\*H, H\]/);
+    expect(() => ag.recurrence("lstm", x, { ...p, weightIh: rand32([8, 4], 1) }, h0, h0)).toThrow(/weightIh of shape \[8, 5\]/);
+    expect(() => ag.recurrence("lstm", rand32([3, 2], 1), p, h0, h0)).toThrow(/time-major input \[T, B, I\]/);
+    expect(() => ag.recurrence("lstm", x, { ...p, biasHh: rand32([7], 1) }, h0, h0)).toThrow(/biasHh of shape \[8\]/);
+    expect(() => ag.recurrence("lstm", x, { ...p, biasIh: undefined } as never, h0, h0)).toThrow(/params.*has no tensor 'biasIh'/);
+    expect(() => ag.recurrence("lstm", x, p, h0)).toThrow(/c0.*is needed/);
+    expect(() => ag.recurrence("lstm", x, p, rand32([3, 2], 1), h0)).toThrow(/h0 of shape \[2, 2\]/);
+    expect(() => ag.recurrence("lstm", x, p, h0, h0, { lengths: [1] })).toThrow(/2 lengths/);
+    expect(() => ag.recurrence("lstm", x, p, h0, h0, { lengths: [1, 4] })).toThrow(/length 4 of sequence 1 is not in \[1, 3\]/);
+    expect(() => ag.recurrence("lstmx" as "lstm", x, p, h0, h0)).toThrow(/must be "lstm", "gru"/);
   });
 
   it("works outside any transform (its result lands in host memory) and inside one", () => {
-    const { y, h, c } = ag.recurrence("lstm", xp, w, b, h0, h0);
+    const { y, h, c } = ag.recurrence("lstm", x, p, h0, h0);
     expect(y.shape).toEqual([3, 2, 2]);
     expect(h.shape).toEqual([2, 2]);
     expect(c?.shape).toEqual([2, 2]);
     // The last step's output is the final state.
     expect(Array.from(y.toArray().subarray(8, 12))).toEqual(Array.from(h.toArray()));
-    const [v, g] = ag.valueAndGrad((w: Tensor) => ag.sum(ag.recurrence("gru", rand32([3, 2, 6], 5), w, rand32([6], 6), h0).h))(rand32([6, 2], 7));
+    const gp = { weightIh: rand32([6, 5], 7), biasIh: rand32([6], 8), biasHh: rand32([6], 9) };
+    const [v, g] = ag.valueAndGrad((w: Tensor) => ag.sum(ag.recurrence("gru", x, { ...gp, weightHh: w }, h0).h))(rand32([6, 2], 10));
     expect(Number.isFinite(v.item())).toBe(true);
     expect(g.shape).toEqual([6, 2]);
   });
