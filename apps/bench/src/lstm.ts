@@ -5,7 +5,7 @@
 // Generation: 500 tokens one at a time at H=256 (greedy), tokens per second.
 import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
-import { adam, clipByGlobalNorm, embedding, initRecurrent, linear, linearSequenceCrossEntropy, lstmCell, random, recurrent, xavierUniform } from "@gated/nn";
+import { adam, clipByGlobalNorm, embedding, initRecurrent, linearSequenceCrossEntropy, random, recurrent, recurrentStepper, xavierUniform } from "@gated/nn";
 import * as tfl from "@tensorflow/tfjs";
 import type { BenchRecord } from "./records.js";
 import { table } from "./records.js";
@@ -95,21 +95,23 @@ function tfjsTrainStep(tf: typeof tfl, H: number) {
   };
 }
 
-/** Greedy generation with one LSTM step per token (B = 1). */
+/** Greedy generation one token at a time (B = 1) on the stepper: weights pinned, no allocation per token. */
 function gatedGenerate(H: number, tokens: number) {
   const p = gatedModel(H);
-  const cell = { weight_ih: p.lstm.weight_ih_l0 as Tensor, weight_hh: p.lstm.weight_hh_l0 as Tensor, bias_ih: p.lstm.bias_ih_l0 as Tensor, bias_hh: p.lstm.bias_hh_l0 as Tensor };
+  const stepper = recurrentStepper(p.lstm, { mode: "lstm", inputSize: E, hiddenSize: H }, { embedding: p.embed, head: p.head });
+  const logits = new Float32Array(V);
+  const token = [0];
   return () => {
-    let s = { h: ag.zeros([1, H]), c: ag.zeros([1, H]) };
-    let tok = 0;
+    stepper.reset();
+    token[0] = 0;
     for (let i = 0; i < tokens; i++) {
-      s = lstmCell(cell, s, embedding(p.embed, [tok]));
-      const logits = linear(p.head, s.h).toArray();
+      stepper.step(token);
+      stepper.logits(logits);
       let best = 0;
       for (let j = 1; j < V; j++) if ((logits[j] as number) > (logits[best] as number)) best = j;
-      tok = best;
+      token[0] = best;
     }
-    return tok;
+    return token[0];
   };
 }
 

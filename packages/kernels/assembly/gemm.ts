@@ -385,3 +385,52 @@ function dotChunk(n: i32, kc: i32, x: usize, b: usize, ldb: i32, cRow: usize): v
 function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
+
+/**
+ * y <- alpha * A x + beta * y for a row-major A [m, n] (row stride lda): the matrix-vector product of one-token
+ * steps. Four rows at a time with two accumulators each (eight independent multiply-add chains, enough to hide
+ * their latency), A streamed once front to back. beta == 0 does not read y.
+ */
+export function sgemv(m: i32, n: i32, alpha: f32, a: usize, lda: i32, x: usize, beta: f32, y: usize): void {
+  const rowBytes = <usize>lda << 2;
+  const n8 = n & ~7;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * rowBytes, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
+    let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+    let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+    for (let j = 0; j < n8; j += 8) {
+      const off = <usize>j << 2;
+      const x0 = v128.load(x + off), x1 = v128.load(x + off, 16);
+      s00 = madd(v128.load(a0 + off), x0, s00); s01 = madd(v128.load(a0 + off, 16), x1, s01);
+      s10 = madd(v128.load(a1 + off), x0, s10); s11 = madd(v128.load(a1 + off, 16), x1, s11);
+      s20 = madd(v128.load(a2 + off), x0, s20); s21 = madd(v128.load(a2 + off, 16), x1, s21);
+      s30 = madd(v128.load(a3 + off), x0, s30); s31 = madd(v128.load(a3 + off, 16), x1, s31);
+    }
+    let d0 = hsum(f32x4.add(s00, s01)), d1 = hsum(f32x4.add(s10, s11)), d2 = hsum(f32x4.add(s20, s21)), d3 = hsum(f32x4.add(s30, s31));
+    for (let j = n8; j < n; j++) {
+      const off = <usize>j << 2;
+      const xv = load<f32>(x + off);
+      d0 += load<f32>(a0 + off) * xv;
+      d1 += load<f32>(a1 + off) * xv;
+      d2 += load<f32>(a2 + off) * xv;
+      d3 += load<f32>(a3 + off) * xv;
+    }
+    const py = y + (<usize>i << 2);
+    const r = f32x4.mul(f32x4(d0, d1, d2, d3), f32x4.splat(alpha));
+    v128.store(py, beta == 0 ? r : f32x4.add(r, f32x4.mul(v128.load(py), f32x4.splat(beta))));
+  }
+  for (; i < m; i++) {
+    const ai = a + <usize>i * rowBytes;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+    for (let j = 0; j < n8; j += 8) {
+      const off = <usize>j << 2;
+      s0 = madd(v128.load(ai + off), v128.load(x + off), s0);
+      s1 = madd(v128.load(ai + off, 16), v128.load(x + off, 16), s1);
+    }
+    let d = hsum(f32x4.add(s0, s1));
+    for (let j = n8; j < n; j++) d += load<f32>(ai + (<usize>j << 2)) * load<f32>(x + (<usize>j << 2));
+    const py = y + (<usize>i << 2);
+    store<f32>(py, beta == 0 ? alpha * d : alpha * d + beta * load<f32>(py));
+  }
+}

@@ -175,6 +175,29 @@ function checkSgemm(args: Parameters<KernelOps["sgemm"]>): void {
 
 const packedSize = (k: number, n: number): number => k * Math.ceil(n / 8) * 8;
 
+function checkSgemv(args: Parameters<KernelOps["sgemv"]>): void {
+  const K = "sgemv";
+  const [m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset] = args;
+  dim(K, "m", m);
+  dim(K, "n", n);
+  scalar(K, "alpha", alpha);
+  scalar(K, "beta", beta);
+  const A = array(K, "a", a);
+  const X = array(K, "x", x);
+  const Y = array(K, "y", y);
+  dim(K, "lda", lda);
+  if (lda < Math.max(1, n)) fail(K, "lda", `must be at least ${Math.max(1, n)} (the stored row length), got ${String(lda)}`);
+  const reads = m > 0 && n > 0 && alpha !== 0;
+  const aExtent = reads ? span(m, n, lda) : 0;
+  const xExtent = reads ? n : 0;
+  range(K, "a", A, aOffset, "aOffset", aExtent);
+  range(K, "x", X, xOffset, "xOffset", xExtent);
+  range(K, "y", Y, yOffset, "yOffset", m);
+  const yRegion = region(Y, yOffset, m);
+  disjoint(K, "y", yRegion, "a", region(A, aOffset, aExtent), false);
+  disjoint(K, "y", yRegion, "x", region(X, xOffset, xExtent), false);
+}
+
 function checkPackB(args: Parameters<KernelOps["packB"]>): void {
   const K = "packB";
   const [transB, k, n, b, bOffset, ldb, packed] = args;
@@ -228,6 +251,10 @@ export function checked(backend: Backend, impl: KernelOps): Kernels {
     sgemm(...args) {
       checkSgemm(args);
       impl.sgemm(...args);
+    },
+    sgemv(...args) {
+      checkSgemv(args);
+      impl.sgemv(...args);
     },
     packedBSize(k, n) {
       return packedSize(dim("packedBSize", "k", k), dim("packedBSize", "n", n));

@@ -23,6 +23,7 @@ import { wasmOps } from "./wasm.js";
 export { KernelArgumentError, WasmMemoryError } from "./errors.js";
 export type { HeapStats } from "./heap.js";
 export type { Backend, F32, KernelOps, Kernels } from "./types.js";
+export { RecurrentStepper, type StepperLayer, type StepperMode, type StepperSpec } from "./stepper.js";
 export { WasmF32 } from "./wasm-f32.js";
 
 /** The plain WebAssembly SIMD kernels. */

@@ -15,6 +15,7 @@ export interface RawKernels {
     beta: number, c: number, ldc: number, work: number,
   ): void;
   sgemmPacked(transA: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, packed: number, beta: number, c: number, ldc: number, work: number): void;
+  sgemv(m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
   packB(transB: number, k: number, n: number, b: number, ldb: number, dst: number): void;
   packedBSize(k: number, n: number): number;
   add(out: number, a: number, b: number, n: number): void;

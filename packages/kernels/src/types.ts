@@ -35,6 +35,11 @@ export interface KernelOps {
     b: F32, bOffset: number, ldb: number,
     beta: number, c: F32, cOffset: number, ldc: number,
   ): void;
+  /**
+   * y <- alpha * A x + beta * y for a row-major A [m, n] stored from aOffset with row stride lda, x [n] from
+   * xOffset, y [m] from yOffset: the matrix-vector product of one-token steps. beta = 0 does not read y.
+   */
+  sgemv(m: number, n: number, alpha: number, a: F32, aOffset: number, lda: number, x: F32, xOffset: number, beta: number, y: F32, yOffset: number): void;
   /** Floats that `packB` writes for a [k, n] op(B). */
   packedBSize(k: number, n: number): number;
   /**

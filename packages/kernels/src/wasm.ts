@@ -43,6 +43,13 @@ export function wasmOps(raw: RawKernels): KernelOps {
         ([pa, pb, pc]) => raw.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa as number, lda, pb as number, ldb, beta, pc as number, ldc, work),
       );
     },
+    sgemv(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset) {
+      if (m === 0) return;
+      const reads = n > 0 && alpha !== 0;
+      withPointers([arg(a, reads ? span(m, n, lda) : 0, "in", aOffset), arg(x, reads ? n : 0, "in", xOffset), arg(y, m, "inout", yOffset)], ([pa, px, py]) =>
+        raw.sgemv(m, reads ? n : 0, reads ? alpha : 0, pa as number, lda, px as number, beta, py as number),
+      );
+    },
     packedBSize: (k, n) => raw.packedBSize(k, n),
     packB(transB, k, n, b, bOffset, ldb, packed) {
       if (k === 0 || n === 0) return;

@@ -275,3 +275,40 @@ describe("packB and sgemmPacked: a matrix packed once, multiplied many times", (
     }
   });
 });
+
+describe("sgemv", () => {
+  it("equals the JS twin on random shapes (8-wide body, 4-row blocks and both tails), alpha, beta, offsets and strides", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 21 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(1, -0.5, 0, 2), fc.constantFrom(0, 1, 0.5), fc.nat(3), fc.nat(5), fc.nat(), (m, n, alpha, beta, ldPad, off, seed) => {
+        const lda = Math.max(1, n + ldPad);
+        const a = randomF32(off + m * lda, seed);
+        const x = randomF32(off + n, seed + 1);
+        const y0 = randomF32(off + m, seed + 2);
+        const want = y0.slice();
+        js.sgemv(m, n, alpha, a, off, lda, x, off, beta, want, off);
+        for (const K of wasmBackends) {
+          const y = y0.slice();
+          K.sgemv(m, n, alpha, a, off, lda, x, off, beta, y, off);
+          for (let i = 0; i < y.length; i++) {
+            let mag = Math.abs(beta * (y0[i] as number));
+            for (let j = 0; j < n && i >= off; j++) mag += Math.abs(alpha * (a[off + (i - off) * lda + j] as number) * (x[off + j] as number));
+            if (!(Math.abs((y[i] as number) - (want[i] as number)) <= 2 * (n + 2) * 2 ** -23 * mag + 1e-30)) expect.fail(`${K.backend} y[${i}] = ${y[i]}, js ${want[i]}`);
+          }
+        }
+      }),
+      runs(300),
+    );
+  });
+
+  it("beta = 0 does not read y (NaN there does not propagate), and bad arguments are named", () => {
+    for (const K of [js, ...wasmBackends]) {
+      const y = new Float32Array([Number.NaN, Number.NaN]);
+      K.sgemv(2, 3, 1, new Float32Array([1, 2, 3, 4, 5, 6]), 0, 3, new Float32Array([1, 1, 1]), 0, 0, y, 0);
+      expect(Array.from(y)).toEqual([6, 15]);
+      expect(() => K.sgemv(2, 3, 1, new Float32Array(5), 0, 3, new Float32Array(3), 0, 0, new Float32Array(2), 0)).toThrow(/sgemv: argument 'a' has 5 elements but 6/);
+      expect(() => K.sgemv(2, 3, 1, new Float32Array(6), 0, 2, new Float32Array(3), 0, 0, new Float32Array(2), 0)).toThrow(/sgemv: argument 'lda' must be at least 3/);
+      const shared = new Float32Array(8);
+      expect(() => K.sgemv(2, 3, 1, shared, 0, 3, new Float32Array(3), 0, 0, shared, 5)).toThrow(/sgemv: argument 'y' overlaps input 'a'/);
+    }
+  });
+});

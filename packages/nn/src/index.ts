@@ -17,3 +17,4 @@ export * from "./losses.js";
 export * from "./optim.js";
 export * from "./schedules.js";
 export * from "./tbptt.js";
+export * from "./stepper.js";

@@ -69,3 +69,10 @@ export function sgemmPacked(
   for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) B[p * n + j] = P[packedIndex(k, n, p, j)] as number;
   sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, B, 0, Math.max(1, n), beta, c, cOffset, ldc);
 }
+
+/** y <- alpha * A x + beta * y; see KernelOps.sgemv. */
+export function sgemv(m: number, n: number, alpha: number, a: F32, aOffset: number, lda: number, x: F32, xOffset: number, beta: number, y: F32, yOffset: number): void {
+  const X = data(x);
+  // The reference product with x as a [n, 1] column.
+  sgemm(false, false, m, 1, n, alpha, a, aOffset, lda, X.subarray(xOffset, xOffset + n), 0, 1, beta, y, yOffset, 1);
+}
