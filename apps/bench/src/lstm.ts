@@ -1,13 +1,19 @@
-// Suites "lstm-train" and "lstm-generate". Training: one step of embedding (V=96 -> 64) -> 1-layer LSTM (H) ->
-// linear to 96 -> mean cross-entropy, Adam, gradient clipping at global norm 5, B=32, T=64, in tokens per second,
-// for H in {128, 256}. TensorFlow.js runs the equivalent model on tfjs-wasm: tfjs-wasm cannot train
-// tf.layers.embedding, so there the embedding is a one-hot input times a dense layer (the same function).
-// Generation: 500 tokens one at a time at H=256 (greedy), tokens per second.
+// Suites "lstm-train", "gru-train" and "lstm-generate". Training: one step of embedding (V=96 -> 64) -> 1-layer
+// LSTM or GRU (H) -> linear to 96 -> mean cross-entropy, Adam, gradient clipping at global norm 5, B=32, T=64, in
+// tokens per second, for H in {128, 256}. TensorFlow.js runs the equivalent model on tfjs-wasm: tfjs-wasm cannot
+// train tf.layers.embedding, so there the embedding is a one-hot input times a dense layer (the same function);
+// its GRU is the original form (reset gate before the product), PyTorch's and ours apply it after. PyTorch (one
+// thread, python/torch_lstm.py) runs the same models where an interpreter with torch is found. Generation: 500
+// tokens one at a time at the largest H (greedy), tokens per second.
 import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
 import { adam, clipByGlobalNorm, embedding, initRecurrent, linearSequenceCrossEntropy, random, recurrent, recurrentStepper, xavierUniform } from "@gated/nn";
 import * as tfl from "@tensorflow/tfjs";
-import type { BenchRecord } from "./records.js";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { allocF32, kernels, wasmF32From } from "@gated/kernels";
+import { printable } from "@gated/train";
+import type { BenchRecord, LstmImpl as Impl } from "./records.js";
 import { table } from "./records.js";
 import { tfjsWasm } from "./tfjs.js";
 import { timeCall } from "./timing.js";
@@ -34,25 +40,30 @@ function batch(seed: number): { inputs: Int32Array; targets: Int32Array } {
   return { inputs, targets };
 }
 
+export type Cell = "lstm" | "gru";
+
 interface Model {
   readonly embed: Tensor;
   readonly lstm: Record<string, Tensor>;
   readonly head: { weight: Tensor; bias: Tensor };
 }
 
-function gatedModel(H: number): Model {
+function gatedModel(H: number, cell: Cell = "lstm"): Model {
   const k = random.key(H);
   return {
     embed: ag.tensorFromArray(Float32Array.from(random.normal(random.foldIn(k, 1), V * E)), [V, E]),
-    lstm: initRecurrent(random.foldIn(k, 2), { mode: "lstm", inputSize: E, hiddenSize: H }),
+    lstm: initRecurrent(random.foldIn(k, 2), { mode: cell, inputSize: E, hiddenSize: H }),
     head: { weight: xavierUniform(random.foldIn(k, 3), [V, H]), bias: ag.zeros([V]) },
   };
 }
 
-function gatedTrainStep(H: number) {
-  const config = { mode: "lstm" as const, inputSize: E, hiddenSize: H };
+/** Model FLOPs of one training step per token: forward 2(E G H + H G H + H V), backward twice that. */
+export const trainFlopsPerToken = (cell: Cell, H: number): number => 3 * 2 * ((cell === "lstm" ? 4 : 3) * H * (E + H) + H * V);
+
+function gatedTrainStep(H: number, cell: Cell) {
+  const config = { mode: cell, inputSize: E, hiddenSize: H };
   const opt = adam({ lr: LR });
-  let params = gatedModel(H);
+  let params = gatedModel(H, cell);
   let state = opt.init(params);
   const { inputs, targets } = batch(1);
   const loss = (p: Model) => {
@@ -69,9 +80,9 @@ function gatedTrainStep(H: number) {
   };
 }
 
-function tfjsTrainStep(tf: typeof tfl, H: number) {
+function tfjsTrainStep(tf: typeof tfl, H: number, cell: Cell) {
   const proj = tf.layers.dense({ units: E, useBias: false, inputShape: [T, V] });
-  const lstm = tf.layers.lstm({ units: H, returnSequences: true });
+  const lstm = cell === "lstm" ? tf.layers.lstm({ units: H, returnSequences: true }) : tf.layers.gru({ units: H, returnSequences: true });
   const head = tf.layers.dense({ units: V });
   const model = tf.sequential({ layers: [proj, lstm, head] });
   const opt = tf.train.adam(LR);
@@ -155,33 +166,117 @@ export interface LstmOptions {
   readonly log: (line: string) => void;
   /** Hidden sizes to train (default 128 and 256); generation runs at the largest. */
   readonly hidden?: readonly number[];
+  /** The Python interpreter to run PyTorch with; "none" skips PyTorch; default: the first of python3, /usr/bin/python3 with torch. */
+  readonly torch?: string;
 }
 
-export async function runLstm({ seconds, log, hidden = [128, 256] }: LstmOptions): Promise<BenchRecord[]> {
+/** The first interpreter that imports torch, or a reason why there is none. */
+function findTorch(choice: string | undefined): { python: string } | { skip: string } {
+  if (choice === "none") return { skip: "PyTorch skipped (--torch none)" };
+  const candidates = choice === undefined ? ["python3", "/usr/bin/python3"] : [choice];
+  for (const python of candidates) {
+    const r = spawnSync(python, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 });
+    if (r.status === 0) return { python };
+  }
+  return { skip: `PyTorch skipped: no ${candidates.join(" or ")} that imports torch (on Debian: apt-get install python3-torch libopenblas0-pthread)` };
+}
+
+interface TorchRecord {
+  readonly suite: string;
+  readonly hidden?: number;
+  readonly tokens_per_s?: number;
+  readonly gflops?: number;
+}
+
+/** Runs python/torch_lstm.py on one thread; its JSON lines, or a reason it failed. */
+function runTorch(python: string, seconds: number, hidden: readonly number[], tokens: number): TorchRecord[] | string {
+  const script = fileURLToPath(new URL("../python/torch_lstm.py", import.meta.url));
+  const one = { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  const r = spawnSync(python, [script, String(seconds), hidden.join(","), String(tokens)], { encoding: "utf8", env: { ...process.env, ...one }, timeout: 3_600_000 });
+  if (r.status !== 0) return `PyTorch failed (exit ${r.status ?? r.signal}): ${printable((r.stderr ?? "").trim().split("\n").pop() ?? "")}`;
+  try {
+    return r.stdout.trim().split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as TorchRecord);
+  } catch {
+    return "PyTorch printed something that is not JSON lines";
+  }
+}
+
+/** One thread everywhere in this suite: the `threads` field of every record. */
+const THREADS = 1;
+
+export async function runLstm({ seconds, log, hidden = [128, 256], torch }: LstmOptions): Promise<BenchRecord[]> {
   await tfjsWasm();
   const tf = tfl;
   const records: BenchRecord[] = [];
-  const rows: string[][] = [];
-  log(`lstm: training step (embedding ${V}->${E}, LSTM H, linear ->${V}, mean cross-entropy, Adam, clip ${CLIP}, B=${B}, T=${T}), tokens/s; ${seconds}s per case`);
-  for (const H of hidden) {
-    const g = gatedTrainStep(H);
-    const t = tfjsTrainStep(tf, H);
-    const g0 = g();
-    const t0 = t();
-    // Same task and initial scale: both start near log(96) = 4.56.
-    if (!(Math.abs(g0 - Math.log(V)) < 0.5 && Math.abs(t0 - Math.log(V)) < 0.5)) throw new Error(`initial losses ${g0} (gated) and ${t0} (tfjs) are not near log(${V})`);
-    const gTok = (B * T) / timeCall(g, { seconds });
-    const tTok = (B * T) / timeCall(t, { seconds });
-    records.push({ suite: "lstm-train", hidden: H, impl: "gated", tokens_per_s: gTok }, { suite: "lstm-train", hidden: H, impl: "tfjs-wasm", tokens_per_s: tTok });
-    rows.push([`train H=${H}`, gTok.toFixed(0), tTok.toFixed(0), `${(gTok / tTok).toFixed(2)}x`]);
-  }
   const N = 500;
   const HG = Math.max(...hidden);
+  log(`lstm: training step (embedding ${V}->${E}, LSTM or GRU H, linear ->${V}, mean cross-entropy, Adam, clip ${CLIP}, B=${B}, T=${T}), tokens/s; ${seconds}s per case; one thread`);
+  // The GEMM the training rate is measured against: relaxed-SIMD sgemm 32x320x1024 (what pnpm bench gemm runs).
+  const gemm = gemmRate(seconds);
+  const rate: Record<string, Partial<Record<Impl, number>>> = {};
+  const effective: Record<string, number> = {};
+  for (const cell of ["lstm", "gru"] as const) {
+    for (const H of hidden) {
+      const g = gatedTrainStep(H, cell);
+      const t = tfjsTrainStep(tf, H, cell);
+      const g0 = g();
+      const t0 = t();
+      // Same task and initial scale: both start near log(96) = 4.56.
+      if (!(Math.abs(g0 - Math.log(V)) < 0.5 && Math.abs(t0 - Math.log(V)) < 0.5)) throw new Error(`${cell} initial losses ${g0} (gated) and ${t0} (tfjs) are not near log(${V})`);
+      const gTok = (B * T) / timeCall(g, { seconds });
+      const tTok = (B * T) / timeCall(t, { seconds });
+      const suite = `${cell}-train` as const;
+      const gflops = (gTok * trainFlopsPerToken(cell, H)) / 1e9;
+      effective[`${suite} ${H}`] = gflops;
+      rate[`${suite} ${H}`] = { gated: gTok, "tfjs-wasm": tTok };
+      records.push({ suite, hidden: H, impl: "gated", threads: THREADS, tokens_per_s: gTok, effective_gflops: gflops }, { suite, hidden: H, impl: "tfjs-wasm", threads: THREADS, tokens_per_s: tTok });
+    }
+  }
   const gGen = N / timeCall(gatedGenerate(HG, N), { seconds });
   const tGen = N / timeCall(tfjsGenerate(tf, HG, N), { seconds });
-  records.push({ suite: "lstm-generate", hidden: HG, impl: "gated", tokens_per_s: gGen }, { suite: "lstm-generate", hidden: HG, impl: "tfjs-wasm", tokens_per_s: tGen });
-  rows.push([`generate H=${HG} (500 tokens, B=1)`, gGen.toFixed(0), tGen.toFixed(0), `${(gGen / tGen).toFixed(2)}x`]);
-  log(table(["case", "gated tokens/s", "tfjs-wasm tokens/s", "ratio"], rows));
-  log("tokens/s, higher is better; ratio = gated / tfjs-wasm.");
+  rate[`lstm-generate ${HG}`] = { gated: gGen, "tfjs-wasm": tGen };
+  records.push({ suite: "lstm-generate", hidden: HG, impl: "gated", threads: THREADS, tokens_per_s: gGen }, { suite: "lstm-generate", hidden: HG, impl: "tfjs-wasm", threads: THREADS, tokens_per_s: tGen });
+  const found = findTorch(torch);
+  let torchGemm: number | undefined;
+  let note = "skip" in found ? found.skip : undefined;
+  if ("python" in found) {
+    const out = runTorch(found.python, seconds, hidden, N);
+    if (typeof out === "string") note = out;
+    else {
+      for (const r of out) {
+        if (r.suite === "gemm") torchGemm = r.gflops;
+        else if ((r.suite === "lstm-train" || r.suite === "gru-train" || r.suite === "lstm-generate") && typeof r.hidden === "number" && typeof r.tokens_per_s === "number") {
+          (rate[`${r.suite} ${r.hidden}`] ??= {}).torch = r.tokens_per_s;
+          records.push({ suite: r.suite, hidden: r.hidden, impl: "torch", threads: THREADS, tokens_per_s: r.tokens_per_s });
+        }
+      }
+    }
+  }
+  const fmt = (v: number | undefined) => (v === undefined ? "-" : v.toFixed(0));
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "-" : `${(a / b).toFixed(2)}x`);
+  const rows = Object.entries(rate).map(([key, r]) => {
+    const [suite, H] = key.split(" ") as [string, string];
+    const eff = effective[key];
+    return [
+      `${suite} H=${H}`, fmt(r.gated), fmt(r["tfjs-wasm"]), fmt(r.torch), ratio(r.gated, r.torch), ratio(r.gated, r["tfjs-wasm"]),
+      eff === undefined ? "-" : `${eff.toFixed(1)} (${((100 * eff) / gemm).toFixed(0)}%)`,
+    ];
+  });
+  log(table(["case", "gated", "tfjs-wasm", "torch", "gated/torch", "gated/tfjs", "gated GFLOP/s (% of GEMM)"], rows));
+  log(`tokens/s, higher is better. GFLOP/s: model FLOPs per step / step time, against gated's relaxed sgemm 32x320x1024 here: ${gemm.toFixed(1)} GFLOP/s.`);
+  if (torchGemm !== undefined) {
+    log(`PyTorch's own sgemm 32x320x1024: ${torchGemm.toFixed(1)} GFLOP/s${torchGemm < gemm ? " (slower than ours: is its BLAS the reference one? install libopenblas0-pthread)" : ""}.`);
+  }
+  if (note !== undefined) log(note);
   return records;
+}
+
+
+/** GFLOP/s of the relaxed-SIMD (or plain) sgemm on 32x320x1024, the training step's largest product shape. */
+function gemmRate(seconds: number): number {
+  const [m, k, n] = [32, 320, 1024];
+  const a = wasmF32From(Float32Array.from({ length: m * k }, (_, i) => Math.sin(i)));
+  const b = wasmF32From(Float32Array.from({ length: k * n }, (_, i) => Math.cos(i)));
+  const c = allocF32(m * n);
+  return (2 * m * n * k) / timeCall(() => kernels.sgemm(false, false, m, n, k, 1, a, 0, k, b, 0, n, 0, c, 0, n), { seconds }) / 1e9;
 }

@@ -18,7 +18,9 @@ const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S
   --quick       shorter timing (0.15 s per case), as used by pnpm start
   --seconds S   seconds of timing per case (default 1)
   --shapes LIST gemm shapes to run instead of the standard set, e.g. 64x64x64,1x320x1024
-  --hidden LIST lstm hidden sizes to train (default 128,256); generation runs at the largest`;
+  --hidden LIST lstm hidden sizes to train (default 128,256); generation runs at the largest
+  --torch PYTHON  the interpreter that runs PyTorch in the lstm suite ("none" skips it; default: python3 or
+                /usr/bin/python3, whichever imports torch)`;
 
 interface Args {
   suites: Suite[];
@@ -26,6 +28,7 @@ interface Args {
   seconds: number;
   shapes?: [number, number, number][];
   hidden?: number[];
+  torch?: string;
 }
 
 function parseShapes(list: string | undefined): [number, number, number][] | undefined {
@@ -37,7 +40,7 @@ function parseShapes(list: string | undefined): [number, number, number][] | und
 
 /** The flags through the apps' strict parser (unknown flags, missing values: usage errors); suites are positionals. */
 function parse(argv: readonly string[]): Args | UsageError | "help" {
-  const p = parseArgs(argv, ["json", "seconds", "shapes", "hidden"], ["quick", "help"], true);
+  const p = parseArgs(argv, ["json", "seconds", "shapes", "hidden", "torch"], ["quick", "help"], true);
   if (isUsageError(p)) return p;
   if (p.flags.has("help")) return "help";
   const unknown = p.positionals.find((s) => !(s in SUITES));
@@ -57,6 +60,7 @@ function parse(argv: readonly string[]): Args | UsageError | "help" {
     ...(json === undefined ? {} : { json }),
     ...(shapes === undefined ? {} : { shapes }),
     ...(hidden === undefined ? {} : { hidden }),
+    ...(str(p, "torch") === undefined ? {} : { torch: str(p, "torch") as string }),
   };
 }
 
@@ -99,7 +103,13 @@ async function main(): Promise<number> {
     return EXIT.usage;
   }
   const records: BenchRecord[] = [];
-  const options = { seconds: args.seconds, log: (l: string) => console.log(l), ...(args.shapes ? { shapes: args.shapes } : {}), ...(args.hidden ? { hidden: args.hidden } : {}) };
+  const options = {
+    seconds: args.seconds,
+    log: (l: string) => console.log(l),
+    ...(args.shapes ? { shapes: args.shapes } : {}),
+    ...(args.hidden ? { hidden: args.hidden } : {}),
+    ...(args.torch ? { torch: args.torch } : {}),
+  };
   for (const suite of args.suites) records.push(...(await SUITES[suite](options)));
   if (target !== undefined) {
     // Relative paths are relative to where the user ran pnpm (INIT_CWD), not to this package.

@@ -2,7 +2,18 @@
 export type BenchRecord =
   | { readonly suite: "gemm"; readonly shape: string; readonly impl: GemmImpl; readonly gflops: number }
   | { readonly suite: "autograd"; readonly case: string; readonly impl: "gated" | "tfjs-wasm"; readonly ms: number }
-  | { readonly suite: "lstm-train" | "lstm-generate"; readonly hidden: number; readonly impl: "gated" | "tfjs-wasm"; readonly tokens_per_s: number };
+  | {
+      readonly suite: "lstm-train" | "gru-train" | "lstm-generate";
+      readonly hidden: number;
+      readonly impl: LstmImpl;
+      /** Threads the implementation ran on. */
+      readonly threads: number;
+      readonly tokens_per_s: number;
+      /** gated training only: model FLOPs per step / step time, in GFLOP/s. */
+      readonly effective_gflops?: number;
+    };
+
+export type LstmImpl = "gated" | "tfjs-wasm" | "torch";
 
 export type GemmImpl = "gated-wasm" | "gated-wasm-relaxed" | "js-naive" | "tfjs-wasm";
 
