@@ -211,8 +211,9 @@ export async function runLstm({ seconds, log, hidden = [128, 256], torch }: Lstm
   const N = 500;
   const HG = Math.max(...hidden);
   log(`lstm: training step (embedding ${V}->${E}, LSTM or GRU H, linear ->${V}, mean cross-entropy, Adam, clip ${CLIP}, B=${B}, T=${T}), tokens/s; ${seconds}s per case; one thread`);
-  // The GEMM the training rate is measured against: relaxed-SIMD sgemm 32x320x1024 (what pnpm bench gemm runs).
-  const gemm = gemmRate(seconds);
+  // The GEMM the training rate is measured against: relaxed-SIMD sgemm 32x320x1024 (what pnpm bench gemm runs),
+  // timed before and after the training cases; the faster of the two counts (the harder reference to reach).
+  const gemmBefore = gemmRate(seconds);
   const rate: Record<string, Partial<Record<Impl, number>>> = {};
   const effective: Record<string, number> = {};
   for (const cell of ["lstm", "gru"] as const) {
@@ -232,6 +233,7 @@ export async function runLstm({ seconds, log, hidden = [128, 256], torch }: Lstm
       records.push({ suite, hidden: H, impl: "gated", threads: THREADS, tokens_per_s: gTok, effective_gflops: gflops }, { suite, hidden: H, impl: "tfjs-wasm", threads: THREADS, tokens_per_s: tTok });
     }
   }
+  const gemm = Math.max(gemmBefore, gemmRate(seconds));
   const gGen = N / timeCall(gatedGenerate(HG, N), { seconds });
   const tGen = N / timeCall(tfjsGenerate(tf, HG, N), { seconds });
   rate[`lstm-generate ${HG}`] = { gated: gGen, "tfjs-wasm": tGen };
@@ -246,7 +248,8 @@ export async function runLstm({ seconds, log, hidden = [128, 256], torch }: Lstm
       for (const r of out) {
         if (r.suite === "gemm") torchGemm = r.gflops;
         else if ((r.suite === "lstm-train" || r.suite === "gru-train" || r.suite === "lstm-generate") && typeof r.hidden === "number" && typeof r.tokens_per_s === "number") {
-          (rate[`${r.suite} ${r.hidden}`] ??= {}).torch = r.tokens_per_s;
+          const key = `${r.suite} ${r.hidden}`;
+          rate[key] = { ...rate[key], torch: r.tokens_per_s };
           records.push({ suite: r.suite, hidden: r.hidden, impl: "torch", threads: THREADS, tokens_per_s: r.tokens_per_s });
         }
       }

@@ -9,7 +9,7 @@
 // alpha == 0 or K == 0 means A and B are not read.
 //
 // Method (Goto/BLIS): K is cut in blocks of at most KC; an MC x KC block of op(A) is packed into MR-row panels
-// (scaled by alpha); then for each NR-column panel of op(B), that KC x NR panel is packed into an 8 KB buffer
+// (scaled by alpha; a row-major A with alpha = 1 is read in place instead, four row streams); then for each NR-column panel of op(B), that KC x NR panel is packed into an 8 KB buffer
 // that stays in L1 while a 4 x 8 register-tiled SIMD micro-kernel (8 accumulators) sweeps it down the A block.
 // Packing B panel by panel keeps its rows contiguous (B's rows may be a multiple of 4 KB apart, which maps them
 // all to one L1 set) without a pass over all of B. Fewer than MR rows take streaming paths that read B once.
@@ -35,25 +35,43 @@ export function sgemm(
   beta: f32, c: usize, ldc: i32, work: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
-  scaleC(m, n, beta, c, ldc);
-  if (alpha == 0 || k <= 0) return;
-  if (m < MR) {
+  if (alpha == 0 || k <= 0 || m < MR) {
+    scaleC(m, n, beta, c, ldc);
+    if (alpha == 0 || k <= 0) return;
     if (transB) smallDot(transA, m, n, k, alpha, a, lda, b, ldb, c, ldc, work);
     else smallRows(transA, m, n, k, alpha, a, lda, b, ldb, c, ldc);
     return;
   }
+  // beta == 0: the first K block writes C instead of adding to it (no pass to zero C first).
+  if (beta != 0) scaleC(m, n, beta, c, ldc);
+  blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, beta == 0, c, ldc, work);
+}
+
+/**
+ * The blocked product C (+)= alpha op(A) op(B) for m >= 1: K in equal blocks, A in MC-row blocks (packed, or read
+ * in place when it is stored row-major with alpha = 1 and whole MR-row panels: then packing would only copy
+ * it), B packed panel by panel or prepacked. `overwrite`: the first K block stores into C instead of adding.
+ */
+function blocked(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32,
+  prepacked: usize, overwrite: bool, c: usize, ldc: i32, work: usize,
+): void {
   const packA = work;
   const packB = work + PACK_A_BYTES;
   const tile = packB + PACK_B_BYTES;
+  const nPad = paddedCols(n);
   // Equal K blocks (e.g. 320 = 160 + 160, not 256 + 64) keep every micro-kernel call long.
   const kBlocks = (k + KC - 1) / KC;
   const kcMax = (k + kBlocks - 1) / kBlocks;
   for (let pc = 0; pc < k; pc += kcMax) {
     const kc = min(kcMax, k - pc);
+    const bBlock = prepacked == 0 ? 0 : prepacked + ((<usize>pc * nPad) << 2);
     for (let ic = 0; ic < m; ic += MC) {
       const mc = min(MC, m - ic);
-      packAPanels(transA, a, lda, ic, pc, mc, kc, alpha, packA);
-      macroKernel(transB, mc, n, kc, packA, b, ldb, pc, packB, 0, c + ((<usize>ic * ldc) << 2), ldc, tile);
+      const direct = !transA && alpha == 1 && mc % MR == 0;
+      if (!direct) packAPanels(transA, a, lda, ic, pc, mc, kc, alpha, packA);
+      const aRows = direct ? a + ((<usize>ic * lda + pc) << 2) : 0;
+      macroKernel(transB, mc, n, kc, packA, aRows, <usize>lda << 2, b, ldb, pc, packB, bBlock, overwrite && pc == 0, c + ((<usize>ic * ldc) << 2), ldc, tile);
     }
   }
 }
@@ -89,21 +107,12 @@ export function packB(transB: i32, k: i32, n: i32, b: usize, ldb: i32, dst: usiz
 /** C <- alpha * op(A) * B + beta * C with B packed by packB (same k and n). */
 export function sgemmPacked(transA: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, packed: usize, beta: f32, c: usize, ldc: i32, work: usize): void {
   if (m <= 0 || n <= 0) return;
-  scaleC(m, n, beta, c, ldc);
-  if (alpha == 0 || k <= 0) return;
-  const packA = work;
-  const tile = work + PACK_A_BYTES + PACK_B_BYTES;
-  const nPad = paddedCols(n);
-  const kBlocks = (k + KC - 1) / KC;
-  const kcMax = (k + kBlocks - 1) / kBlocks;
-  for (let pc = 0; pc < k; pc += kcMax) {
-    const kc = min(kcMax, k - pc);
-    for (let ic = 0; ic < m; ic += MC) {
-      const mc = min(MC, m - ic);
-      packAPanels(transA, a, lda, ic, pc, mc, kc, alpha, packA);
-      macroKernel(0, mc, n, kc, packA, 0, 0, pc, 0, packed + ((<usize>pc * nPad) << 2), c + ((<usize>ic * ldc) << 2), ldc, tile);
-    }
+  if (alpha == 0 || k <= 0) {
+    scaleC(m, n, beta, c, ldc);
+    return;
   }
+  if (beta != 0) scaleC(m, n, beta, c, ldc);
+  blocked(transA, 0, m, n, k, alpha, a, lda, 0, 0, packed, beta == 0, c, ldc, work);
 }
 
 /** C <- beta * C (beta == 0 writes zeros without reading C). */
@@ -210,10 +219,15 @@ function packBPanels(transB: i32, b: usize, ldb: i32, pc: i32, j: i32, kc: i32, 
 }
 
 /**
- * C[mc x n] += packed A block x op(B) block (kc deep). B panels are packed here JB at a time into packB, or, when
- * `prepacked` is not 0, read from a block that packB prepared (panel jr / NR at jr * kc floats).
+ * C[mc x n] (+)= A block x op(B) block (kc deep). A is packed at packA, or, when aRows is not 0, read in place
+ * (row-major rows aRowBytes apart; mc is then a multiple of MR). B panels are packed here JB at a time into
+ * packB, or, when `prepacked` is not 0, read from a block that packB prepared (panel jr / NR at jr * kc floats).
+ * `overwrite`: write the products into C instead of adding them.
  */
-function macroKernel(transB: i32, mc: i32, n: i32, kc: i32, packA: usize, b: usize, ldb: i32, pc: i32, packB: usize, prepacked: usize, c: usize, ldc: i32, tile: usize): void {
+function macroKernel(
+  transB: i32, mc: i32, n: i32, kc: i32, packA: usize, aRows: usize, aRowBytes: usize, b: usize, ldb: i32, pc: i32,
+  packB: usize, prepacked: usize, overwrite: bool, c: usize, ldc: i32, tile: usize,
+): void {
   const ldcBytes = <usize>ldc << 2;
   for (let jr = 0; jr < n; jr += NR) {
     const cols = min(NR, n - jr);
@@ -226,17 +240,18 @@ function macroKernel(transB: i32, mc: i32, n: i32, kc: i32, packA: usize, b: usi
     }
     for (let ir = 0; ir < mc; ir += MR) {
       const rows = min(MR, mc - ir);
-      const aPanel = packA + ((<usize>ir * kc) << 2);
       const cTile = c + <usize>ir * ldcBytes + (<usize>jr << 2);
-      if (rows == MR && cols == NR) {
-        kernel4x8(aPanel, bPanel, kc, cTile, ldcBytes);
-      } else {
-        memory.fill(tile, 0, TILE_BYTES);
-        kernel4x8(aPanel, bPanel, kc, tile, <usize>NR << 2);
+      const full = rows == MR && cols == NR;
+      const out = full ? cTile : tile;
+      const outStride = full ? ldcBytes : <usize>NR << 2;
+      if (!full) memory.fill(tile, 0, TILE_BYTES);
+      if (aRows != 0) kernel4x8Rows(aRows + <usize>ir * aRowBytes, aRowBytes, bPanel, kc, out, outStride, overwrite && full);
+      else kernel4x8(packA + ((<usize>ir * kc) << 2), bPanel, kc, out, outStride, overwrite && full);
+      if (!full) {
         for (let r = 0; r < rows; r++) {
           for (let col = 0; col < cols; col++) {
             const p = cTile + <usize>r * ldcBytes + (<usize>col << 2);
-            store<f32>(p, load<f32>(p) + load<f32>(tile + (<usize>(r * NR + col) << 2)));
+            store<f32>(p, (overwrite ? <f32>0 : load<f32>(p)) + load<f32>(tile + (<usize>(r * NR + col) << 2)));
           }
         }
       }
@@ -244,10 +259,67 @@ function macroKernel(transB: i32, mc: i32, n: i32, kc: i32, packA: usize, b: usi
   }
 }
 
-/** C[4 x 8] += Apanel[kc][4] * Bpanel[kc][8]. */
+/** Adds (or, with `overwrite`, stores) a 4 x 8 tile of accumulators into C. */
 // @ts-ignore: decorator
 @inline
-function kernel4x8(pa: usize, pb: usize, kc: i32, pc: usize, ldcBytes: usize): void {
+function putTile(pc: usize, ldcBytes: usize, overwrite: bool, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
+  if (overwrite) {
+    v128.store(pc, c00);
+    v128.store(pc, c01, 16);
+    v128.store(pc + ldcBytes, c10);
+    v128.store(pc + ldcBytes, c11, 16);
+    v128.store(pc + 2 * ldcBytes, c20);
+    v128.store(pc + 2 * ldcBytes, c21, 16);
+    v128.store(pc + 3 * ldcBytes, c30);
+    v128.store(pc + 3 * ldcBytes, c31, 16);
+    return;
+  }
+  v128.store(pc, f32x4.add(v128.load(pc), c00));
+  v128.store(pc, f32x4.add(v128.load(pc, 16), c01), 16);
+  pc += ldcBytes;
+  v128.store(pc, f32x4.add(v128.load(pc), c10));
+  v128.store(pc, f32x4.add(v128.load(pc, 16), c11), 16);
+  pc += ldcBytes;
+  v128.store(pc, f32x4.add(v128.load(pc), c20));
+  v128.store(pc, f32x4.add(v128.load(pc, 16), c21), 16);
+  pc += ldcBytes;
+  v128.store(pc, f32x4.add(v128.load(pc), c30));
+  v128.store(pc, f32x4.add(v128.load(pc, 16), c31), 16);
+}
+
+/** C[4 x 8] (+)= A[4 rows, kc] read in place (rows rowBytes apart) * Bpanel[kc][8]. */
+// @ts-ignore: decorator
+@inline
+function kernel4x8Rows(a0: usize, rowBytes: usize, pb: usize, kc: i32, pc: usize, ldcBytes: usize, overwrite: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let a1 = a0 + rowBytes;
+  let a2 = a1 + rowBytes;
+  let a3 = a2 + rowBytes;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(a0);
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a1);
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a2);
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a3);
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    a0 += 4;
+    a1 += 4;
+    a2 += 4;
+    a3 += 4;
+    pb += 32;
+  }
+  putTile(pc, ldcBytes, overwrite, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** C[4 x 8] (+)= Apanel[kc][4] * Bpanel[kc][8]. */
+// @ts-ignore: decorator
+@inline
+function kernel4x8(pa: usize, pb: usize, kc: i32, pc: usize, ldcBytes: usize, overwrite: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
@@ -264,17 +336,7 @@ function kernel4x8(pa: usize, pb: usize, kc: i32, pc: usize, ldcBytes: usize): v
     pa += 16;
     pb += 32;
   }
-  v128.store(pc, f32x4.add(v128.load(pc), c00));
-  v128.store(pc, f32x4.add(v128.load(pc, 16), c01), 16);
-  pc += ldcBytes;
-  v128.store(pc, f32x4.add(v128.load(pc), c10));
-  v128.store(pc, f32x4.add(v128.load(pc, 16), c11), 16);
-  pc += ldcBytes;
-  v128.store(pc, f32x4.add(v128.load(pc), c20));
-  v128.store(pc, f32x4.add(v128.load(pc, 16), c21), 16);
-  pc += ldcBytes;
-  v128.store(pc, f32x4.add(v128.load(pc), c30));
-  v128.store(pc, f32x4.add(v128.load(pc, 16), c31), 16);
+  putTile(pc, ldcBytes, overwrite, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 // @ts-ignore: decorator
