@@ -65,7 +65,7 @@ function blocked(
   const kcMax = (k + kBlocks - 1) / kBlocks;
   for (let pc = 0; pc < k; pc += kcMax) {
     const kc = min(kcMax, k - pc);
-    const bBlock = prepacked == 0 ? 0 : prepacked + ((<usize>pc * nPad) << 2);
+    const bBlock = prepacked == 0 ? <usize>0 : prepacked + ((<usize>pc * nPad) << 2);
     for (let ic = 0; ic < m; ic += MC) {
       const mc = min(MC, m - ic);
       const direct = !transA && alpha == 1 && mc % MR == 0;
@@ -450,37 +450,57 @@ function hsum(v: v128): f32 {
 
 /**
  * y <- alpha * A x + beta * y for a row-major A [m, n] (row stride lda): the matrix-vector product of one-token
- * steps. Four rows at a time with two accumulators each (eight independent multiply-add chains, enough to hide
+ * steps. Eight rows at a time, one accumulator each (eight independent multiply-add chains, enough to hide
  * their latency), A streamed once front to back. beta == 0 does not read y.
  */
 export function sgemv(m: i32, n: i32, alpha: f32, a: usize, lda: i32, x: usize, beta: f32, y: usize): void {
   const rowBytes = <usize>lda << 2;
   const n8 = n & ~7;
+  const n4 = n & ~3;
   let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const a0 = a + <usize>i * rowBytes, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
-    let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-    let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-    for (let j = 0; j < n8; j += 8) {
+  for (; i + 8 <= m; i += 8) {
+    const a0 = a + <usize>i * rowBytes;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+    for (let j = 0; j < n4; j += 4) {
       const off = <usize>j << 2;
-      const x0 = v128.load(x + off), x1 = v128.load(x + off, 16);
-      s00 = madd(v128.load(a0 + off), x0, s00); s01 = madd(v128.load(a0 + off, 16), x1, s01);
-      s10 = madd(v128.load(a1 + off), x0, s10); s11 = madd(v128.load(a1 + off, 16), x1, s11);
-      s20 = madd(v128.load(a2 + off), x0, s20); s21 = madd(v128.load(a2 + off, 16), x1, s21);
-      s30 = madd(v128.load(a3 + off), x0, s30); s31 = madd(v128.load(a3 + off, 16), x1, s31);
+      const xv = v128.load(x + off);
+      const r = a0 + off;
+      s0 = madd(v128.load(r), xv, s0);
+      s1 = madd(v128.load(r + rowBytes), xv, s1);
+      s2 = madd(v128.load(r + 2 * rowBytes), xv, s2);
+      s3 = madd(v128.load(r + 3 * rowBytes), xv, s3);
+      s4 = madd(v128.load(r + 4 * rowBytes), xv, s4);
+      s5 = madd(v128.load(r + 5 * rowBytes), xv, s5);
+      s6 = madd(v128.load(r + 6 * rowBytes), xv, s6);
+      s7 = madd(v128.load(r + 7 * rowBytes), xv, s7);
     }
-    let d0 = hsum(f32x4.add(s00, s01)), d1 = hsum(f32x4.add(s10, s11)), d2 = hsum(f32x4.add(s20, s21)), d3 = hsum(f32x4.add(s30, s31));
-    for (let j = n8; j < n; j++) {
+    let d0 = hsum(s0), d1 = hsum(s1), d2 = hsum(s2), d3 = hsum(s3), d4 = hsum(s4), d5 = hsum(s5), d6 = hsum(s6), d7 = hsum(s7);
+    for (let j = n4; j < n; j++) {
       const off = <usize>j << 2;
       const xv = load<f32>(x + off);
-      d0 += load<f32>(a0 + off) * xv;
-      d1 += load<f32>(a1 + off) * xv;
-      d2 += load<f32>(a2 + off) * xv;
-      d3 += load<f32>(a3 + off) * xv;
+      const r = a0 + off;
+      d0 += load<f32>(r) * xv;
+      d1 += load<f32>(r + rowBytes) * xv;
+      d2 += load<f32>(r + 2 * rowBytes) * xv;
+      d3 += load<f32>(r + 3 * rowBytes) * xv;
+      d4 += load<f32>(r + 4 * rowBytes) * xv;
+      d5 += load<f32>(r + 5 * rowBytes) * xv;
+      d6 += load<f32>(r + 6 * rowBytes) * xv;
+      d7 += load<f32>(r + 7 * rowBytes) * xv;
     }
     const py = y + (<usize>i << 2);
-    const r = f32x4.mul(f32x4(d0, d1, d2, d3), f32x4.splat(alpha));
-    v128.store(py, beta == 0 ? r : f32x4.add(r, f32x4.mul(v128.load(py), f32x4.splat(beta))));
+    const va = f32x4.splat(alpha);
+    const r0 = f32x4.mul(f32x4(d0, d1, d2, d3), va);
+    const r1 = f32x4.mul(f32x4(d4, d5, d6, d7), va);
+    if (beta == 0) {
+      v128.store(py, r0);
+      v128.store(py, r1, 16);
+    } else {
+      const vb = f32x4.splat(beta);
+      v128.store(py, f32x4.add(r0, f32x4.mul(v128.load(py), vb)));
+      v128.store(py, f32x4.add(r1, f32x4.mul(v128.load(py, 16), vb)), 16);
+    }
   }
   for (; i < m; i++) {
     const ai = a + <usize>i * rowBytes;
