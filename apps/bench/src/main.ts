@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // pnpm bench [SUITE...] [--json FILE] [--quick]: runs benchmark suites side by side and prints tables; with
 // --json, also writes every record as one JSON array (atomically). Suites: gemm, autograd, lstm.
+// First: lets Node 20 compile the relaxed-SIMD kernels (fused multiply-add), before anything loads them.
+import "@gated/train/relaxed-simd";
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { EXIT, fsReason, isUsageError, num, parseArgs, printable, str, type UsageError, usageError, writeFileAtomic } from "@gated/train";

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // pnpm generate <command>: train, eval, sample. Errors are one line on stderr; exit 0 done, 1 runtime or data
 // error, 2 usage error, 130 interrupted.
+// First: lets Node 20 compile the relaxed-SIMD kernels (fused multiply-add), before anything loads them.
+import "@gated/train/relaxed-simd";
 import { type Command, runCli } from "@gated/train";
 import { EVAL_HELP, evalCommand } from "./evaluate.js";
 import { SAMPLE_HELP, sampleCommand } from "./sample.js";

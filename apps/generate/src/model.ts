@@ -1,6 +1,6 @@
 // The character language model: embedding -> LSTM | GRU | RNN | IRNN (layers) -> linear to the vocabulary.
-import { logSoftmax, reshape, type Tensor, tensorFromArray } from "@gated/autograd";
-import { embedding, initRecurrent, linear, linearSequenceCrossEntropy, type Mode, type RecurrentConfig, type RecurrentParams, random, recurrent, xavierUniform } from "@gated/nn";
+import { type Tensor, tensorFromArray } from "@gated/autograd";
+import { embedding, initRecurrent, linearSequenceCrossEntropy, type Mode, type RecurrentConfig, type RecurrentParams, type RecurrentStepper, random, recurrent, recurrentStepper, xavierUniform } from "@gated/nn";
 
 export type Cell = "lstm" | "gru" | "rnn" | "irnn";
 
@@ -40,13 +40,6 @@ export function zeroState(c: LmConfig, B: number): LmState {
   return c.cell === "lstm" ? { h: z(), c: z() } : { h: z() };
 }
 
-/** Logits [B, T, V] and the final state for ids [B, T] from state s. */
-export function run(p: LmParams, c: LmConfig, ids: Int32Array, B: number, T: number, s: LmState): { logits: Tensor; state: LmState } {
-  const x = embedding(p.embedding, ids, [B, T]);
-  const out = recurrent(p.rnn, rnnConfig(c), x, { h0: s.h, ...(s.c ? { c0: s.c } : {}) });
-  return { logits: linear(p.head, out.output), state: out.c ? { h: out.h, c: out.c } : { h: out.h } };
-}
-
 /** Mean cross-entropy (nats per character) of next-character prediction, and the final state. */
 export function lossAndState(p: LmParams, c: LmConfig, inputs: Int32Array, targets: Int32Array, B: number, T: number, s: LmState): [Tensor, LmState] {
   const x = embedding(p.embedding, inputs, [B, T]);
@@ -55,8 +48,23 @@ export function lossAndState(p: LmParams, c: LmConfig, inputs: Int32Array, targe
   return [linearSequenceCrossEntropy(p.head, out.output, targets), out.c ? { h: out.h, c: out.c } : { h: out.h }];
 }
 
-/** Log-probabilities [T, V] (natural log) of the next character for each position of a window (B = 1). */
-export function logProbs(p: LmParams, c: LmConfig, ids: Int32Array, s: LmState, V: number): { lp: Float32Array | Float64Array; state: LmState } {
-  const { logits, state } = run(p, c, ids, 1, ids.length, s);
-  return { lp: logSoftmax(reshape(logits, [ids.length, V])).toArray(), state };
+/**
+ * The model stepped one character at a time (sampling, beam search, streaming evaluation): weights pinned in
+ * WebAssembly memory, `batch` sequences side by side, starting from a zero state.
+ */
+export function stepperOf(p: LmParams, c: LmConfig, batch = 1): RecurrentStepper {
+  return recurrentStepper(p.rnn, rnnConfig(c), { embedding: p.embedding, head: p.head, batch });
+}
+
+/** Writes the log-softmax of each row of `logits` ([rows, V]) into `out`, and returns it. */
+export function logSoftmaxRows(logits: Float32Array, V: number, out: Float64Array = new Float64Array(logits.length)): Float64Array {
+  for (let r = 0; r * V < logits.length; r++) {
+    let m = Number.NEGATIVE_INFINITY;
+    for (let i = r * V; i < (r + 1) * V; i++) m = Math.max(m, logits[i] as number);
+    let z = 0;
+    for (let i = r * V; i < (r + 1) * V; i++) z += Math.exp((logits[i] as number) - m);
+    const lse = m + Math.log(z);
+    for (let i = r * V; i < (r + 1) * V; i++) out[i] = (logits[i] as number) - lse;
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { random } from "@gated/nn";
 import { firstUsageError, int, num, type Parsed, str, type UsageError, usageError, userPath } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
-import { type LmState, logProbs, zeroState } from "./model.js";
+import { type LmConfig, type LmParams, logSoftmaxRows, stepperOf } from "./model.js";
 import { filtered, pick } from "./sampling.js";
 
 export const SAMPLE_HELP = `usage: pnpm generate sample --model DIR [options]
@@ -34,32 +34,49 @@ export function sampleCommand(p: Parsed, log: (line: string) => void): number | 
   const unknown = prime.find((c) => !index.has(c));
   if (unknown !== undefined) return `--prime holds ${JSON.stringify(unknown)}, which the model never saw`;
   const V = meta.vocab.length;
-  // Read the prime; the last step's log-probabilities predict the first new character.
-  let r = logProbs(params, meta.config, Int32Array.from(prime, (c) => index.get(c) as number), zeroState(meta.config, 1), V);
-  let lp = Array.from(r.lp.subarray(r.lp.length - V));
-  let state: LmState = r.state;
+  const primeIds = prime.map((c) => index.get(c) as number);
   const out: string[] = [];
-  if ((beam as number) > 0) {
-    let beams = [{ score: 0, text: [] as number[], lp, state }];
-    for (let t = 0; t < (length as number); t++) {
-      const cands = beams.flatMap((b) => b.lp.map((v, c) => ({ from: b, c, score: b.score + v })));
-      cands.sort((a, b) => b.score - a.score);
-      beams = cands.slice(0, beam as number).map(({ from, c, score }) => {
-        const s = logProbs(params, meta.config, Int32Array.of(c), from.state, V);
-        return { score, text: [...from.text, c], lp: Array.from(s.lp), state: s.state };
-      });
-    }
-    out.push(...(beams[0]?.text ?? []).map((c) => meta.vocab[c] as string));
-  } else {
+  if ((beam as number) > 0) out.push(...beamSearch(params, meta.config, primeIds, V, beam as number, length as number).map((c) => meta.vocab[c] as string));
+  else {
+    // Read the prime; the last step's log-probabilities predict the first new character.
+    const stepper = stepperOf(params, meta.config);
+    const logits = new Float32Array(V);
+    for (const c of primeIds) stepper.step([c]);
     const u = random.uniform(random.key(seed as number), length as number);
     for (let t = 0; t < (length as number); t++) {
+      const lp = logSoftmaxRows(stepper.logits(logits), V);
       const c = pick(filtered(lp, { temperature: temperature as number, topK: topK as number, topP: topP as number }), u[t] as number);
       out.push(meta.vocab[c] as string);
-      r = logProbs(params, meta.config, Int32Array.of(c), state, V);
-      lp = Array.from(r.lp);
-      state = r.state;
+      stepper.step([c]);
     }
   }
   log(prime.join("") + out.join(""));
   return 0;
+}
+
+/**
+ * The most likely continuation of `length` characters by beam search of width K: the K beams step together as
+ * one batch of the stepper; after each step the K best extensions survive (ties: earlier beam, then lower
+ * character id), and the stepper's rows are reordered to follow them.
+ */
+export function beamSearch(params: LmParams, config: LmConfig, primeIds: readonly number[], V: number, K: number, length: number): number[] {
+  const stepper = stepperOf(params, config, K);
+  const logits = new Float32Array(K * V);
+  for (const c of primeIds) stepper.step(new Array<number>(K).fill(c));
+  let lp = logSoftmaxRows(stepper.logits(logits), V);
+  // Every row holds the same state at first: one beam.
+  let beams = [{ score: 0, text: [] as number[], row: 0 }];
+  for (let t = 0; t < length; t++) {
+    const cands = beams.flatMap((b) => Array.from({ length: V }, (_, c) => ({ from: b, c, score: b.score + (lp[b.row * V + c] as number) })));
+    cands.sort((a, b) => b.score - a.score);
+    const top = cands.slice(0, K);
+    // Unused rows (fewer candidates than K) follow the best beam; they are never read.
+    const rows = Array.from({ length: K }, (_, i) => (top[i] ?? (top[0] as (typeof top)[0])).from.row);
+    const tokens = Array.from({ length: K }, (_, i) => (top[i] ?? (top[0] as (typeof top)[0])).c);
+    stepper.reorder(rows);
+    stepper.step(tokens);
+    lp = logSoftmaxRows(stepper.logits(logits), V, lp);
+    beams = top.map(({ from, c, score }, i) => ({ score, text: [...from.text, c], row: i }));
+  }
+  return beams[0]?.text ?? [];
 }

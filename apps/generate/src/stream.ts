@@ -1,22 +1,34 @@
-// Scoring a text as one stream (state carried over) in bits per character, in windows of 256 characters.
-import { type LmConfig, type LmParams, type LmState, logProbs, zeroState } from "./model.js";
+// Scoring a text as one stream (state carried over) in bits per character, one character at a time on the
+// stepper (weights pinned, no allocation per character).
+import { type LmConfig, type LmParams, stepperOf } from "./model.js";
+
+/** Characters scored between two checks of `signal` (and yields to the event loop). */
+const CHUNK = 4096;
 
 /**
  * Bits per character of `ids` predicted one after another, the first from a zero state after `start`. Yields to
- * the event loop between windows (a Ctrl-C is heard within a window) and returns undefined once `signal` aborts.
+ * the event loop every few thousand characters (a Ctrl-C is heard within milliseconds) and returns undefined once
+ * `signal` aborts.
  */
-export async function streamBpc(p: LmParams, c: LmConfig, ids: Int32Array, V: number, start: number, signal?: AbortSignal, window = 256): Promise<number | undefined> {
-  let state: LmState = zeroState(c, 1);
+export async function streamBpc(p: LmParams, c: LmConfig, ids: Int32Array, V: number, start: number, signal?: AbortSignal): Promise<number | undefined> {
+  const stepper = stepperOf(p, c);
+  const logits = new Float32Array(V);
+  const token = [start];
   let bits = 0;
-  // Inputs are the previous characters: `start` (the last training character) before the first one.
-  const inputs = Int32Array.from([start, ...ids.subarray(0, ids.length - 1)]);
-  for (let t = 0; t < ids.length; t += window) {
-    await new Promise((r) => setImmediate(r));
-    if (signal?.aborted) return undefined;
-    const w = inputs.subarray(t, Math.min(ids.length, t + window));
-    const r = logProbs(p, c, w, state, V);
-    state = r.state;
-    for (let i = 0; i < w.length; i++) bits -= (r.lp[i * V + (ids[t + i] as number)] as number) / Math.LN2;
+  for (let t = 0; t < ids.length; t++) {
+    if (t % CHUNK === 0) {
+      await new Promise((r) => setImmediate(r));
+      if (signal?.aborted) return undefined;
+    }
+    // The previous character (`start` before the first) predicts this one: -log2 softmax(logits)[ids[t]].
+    stepper.step(token);
+    stepper.logits(logits);
+    let m = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < V; i++) m = Math.max(m, logits[i] as number);
+    let z = 0;
+    for (let i = 0; i < V; i++) z += Math.exp((logits[i] as number) - m);
+    bits -= ((logits[ids[t] as number] as number) - m - Math.log(z)) / Math.LN2;
+    token[0] = ids[t] as number;
   }
   return bits / ids.length;
 }

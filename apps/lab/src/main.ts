@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // pnpm lab <experiment>: the lecture's experiments on vanishing gradients. Errors are one line on stderr.
+// First: lets Node 20 compile the relaxed-SIMD kernels (fused multiply-add), before anything loads them.
+import "@gated/train/relaxed-simd";
 import { type Command, runCli } from "@gated/train";
 import { ADDING_HELP, addingCommand } from "./adding-command.js";
 import { FLOW_HELP, flowCommand } from "./gradient-flow.js";
