@@ -45,16 +45,39 @@ describe("pnpm bench", () => {
     expect(new Set(records.map((r) => r.case)).size).toBe(2);
   });
 
-  it("lstm --json FILE writes lstm-train and lstm-generate records for gated and tfjs-wasm (here --hidden 32,48)", () => {
+  it("lstm --json FILE writes lstm-train, gru-train and lstm-generate records for gated and tfjs-wasm (here --hidden 32,48 --torch none)", () => {
     const dir = mkdtempSync(join(tmpdir(), "gated-bench-"));
     const file = join(dir, "out.json");
-    execFileSync(process.execPath, ["--experimental-wasm-relaxed-simd", main, "lstm", "--seconds", "0.01", "--hidden", "32,48", "--json", file], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, [main, "lstm", "--seconds", "0.01", "--hidden", "32,48", "--torch", "none", "--json", file], { encoding: "utf8" });
+    expect(out).toMatch(/PyTorch skipped \(--torch none\)/);
     const records = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>[];
-    expect(records.map((r) => `${r.suite}/${r.hidden}/${r.impl}`).sort()).toEqual(
-      ["lstm-generate/48/gated", "lstm-generate/48/tfjs-wasm", "lstm-train/32/gated", "lstm-train/32/tfjs-wasm", "lstm-train/48/gated", "lstm-train/48/tfjs-wasm"],
-    );
+    const cases = ["lstm-train/32", "lstm-train/48", "gru-train/32", "gru-train/48", "lstm-generate/48"];
+    expect(records.map((r) => `${r.suite}/${r.hidden}/${r.impl}`).sort()).toEqual(cases.flatMap((c) => [`${c}/gated`, `${c}/tfjs-wasm`]).sort());
     for (const r of records) {
-      expect(Object.keys(r).sort()).toEqual(["hidden", "impl", "suite", "tokens_per_s"]);
+      const trainGated = r.impl === "gated" && r.suite !== "lstm-generate";
+      expect(Object.keys(r).sort()).toEqual(["hidden", "impl", "suite", "threads", "tokens_per_s", ...(trainGated ? ["effective_gflops"] : [])].sort());
+      expect(r.threads).toBe(1);
+      expect(typeof r.tokens_per_s === "number" && r.tokens_per_s > 0).toBe(true);
+      if (trainGated) expect(typeof r.effective_gflops === "number" && r.effective_gflops > 0).toBe(true);
+    }
+  });
+
+  it("lstm runs PyTorch beside them when an interpreter with torch is found, and says so in one line when not", () => {
+    const python = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"], { stdio: "ignore" }).status === 0);
+    const dir = mkdtempSync(join(tmpdir(), "gated-bench-"));
+    const file = join(dir, "out.json");
+    // A made-up interpreter: skipped with a note, and the suite still writes gated's and tfjs's records.
+    const missing = execFileSync(process.execPath, [main, "lstm", "--seconds", "0.01", "--hidden", "16", "--torch", join(dir, "no-python"), "--json", file], { encoding: "utf8" });
+    expect(missing).toMatch(/PyTorch skipped: no .*no-python that imports torch/);
+    expect((JSON.parse(readFileSync(file, "utf8")) as unknown[]).length).toBe(6);
+    if (python === undefined) return;
+    const withTorch = join(dir, "torch.json");
+    const out = execFileSync(process.execPath, [main, "lstm", "--seconds", "0.01", "--hidden", "16", "--torch", python, "--json", withTorch], { encoding: "utf8", timeout: 300_000 });
+    expect(out).toMatch(/PyTorch's own sgemm 32x320x1024: [\d.]+ GFLOP\/s/);
+    const torch = (JSON.parse(readFileSync(withTorch, "utf8")) as Record<string, unknown>[]).filter((r) => r.impl === "torch");
+    expect(torch.map((r) => `${r.suite}/${r.hidden}`).sort()).toEqual(["gru-train/16", "lstm-generate/16", "lstm-train/16"]);
+    for (const r of torch) {
+      expect(r.threads).toBe(1);
       expect(typeof r.tokens_per_s === "number" && r.tokens_per_s > 0).toBe(true);
     }
   });
