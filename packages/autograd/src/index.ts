@@ -19,7 +19,7 @@ export { type PrimitiveName, primitives } from "./primitives/index.js";
 export { type RecurrenceCell, type RecurrenceOptions, type RecurrenceOutput, type RecurrenceParams, recurrence } from "./recurrence.js";
 export { index0, scan, type ScanOptions, unstack } from "./scan.js";
 export { broadcastShapes, type Shape, sizeOf } from "./shape.js";
-export type { DType } from "./storage.js";
+export { type DType, mirrorStats, setPinnedBudget } from "./storage.js";
 export { empty, full, ones, scalar, Tensor, tensor, tensorFromArray, tensorOrThrow, zeros } from "./tensor.js";
 export { grad, type TransformOptions, valueAndGrad, vjp } from "./transforms.js";
 export { leaves, type MapTree, mapTree, replaceLeaves, type Tree } from "./tree.js";
