@@ -184,6 +184,8 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
   const targets = new Int32Array(B * T);
   let sinceLog = 0;
   let lossSum = 0;
+  /** Training seconds when sinceLog last restarted: the rate shown is over the steps since then. */
+  let secondsAtLog = seconds;
   try {
     while (done < o.steps && done < stopAfter && !stopped()) {
       const t0 = performance.now();
@@ -217,7 +219,7 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
       sinceLog++;
       done++;
       seconds += (performance.now() - t0) / 1000;
-      bar?.update(done, `train bpc ${bpc.toFixed(3)}, ${((B * T * sinceLog) / Math.max(1e-9, seconds)).toFixed(0)} chars/s`);
+      bar?.update(done, `train bpc ${bpc.toFixed(3)}, ${((B * T * sinceLog) / Math.max(1e-9, seconds - secondsAtLog)).toFixed(0)} chars/s`);
       const evalNow = (o.evalEvery > 0 && done % o.evalEvery === 0) || done === o.steps;
       if (evalNow) {
         const testBpc = await streamBpc(params, config, testIds, V, trainIds[trainIds.length - 1] as number, interrupt.signal);
@@ -226,6 +228,7 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
         log(`${bar ? "\n" : ""}step ${done}: train ${(lossSum / sinceLog).toFixed(3)} bpc, test ${testBpc.toFixed(3)} bpc, ${seconds.toFixed(0)}s`);
         lossSum = 0;
         sinceLog = 0;
+        secondsAtLog = seconds;
         saveCheckpoint(lock, meta(), params, optState, state, curves());
       }
       // Let a Ctrl-C reach its handler between steps.
