@@ -32,20 +32,21 @@ export const DEFAULT_MEMORY_LIMIT = 3 * 2 ** 30;
 /**
  * Bytes that training takes, per kind: parameters (and their copies in WebAssembly memory during a step), their
  * gradients and Adam's two moments, and what one training step grows WebAssembly memory by. That last part is
- * calibrated on this autograd, whose recurrent cells are composed of primitives (each intermediate kept for the
- * backward pass, blocks rounded up to size classes, memory grown by half again when full): about 48 G + 16 floats
- * per hidden unit, step and layer, 8 per input value and 12 per output logit. Measured growths of one step
- * (embedding 64, B = 32, T = 64): LSTM H = 256, 359 MiB (estimate 427); GRU 283 (332); tanh RNN 85 (140);
- * LSTM H = 512, 1,002 (843); a 2,000-character vocabulary, 540 (607). A test keeps estimate and measurement
- * within a factor of two of each other.
+ * calibrated on the fused recurrence (per step and layer it keeps the gates, the previous states and the output,
+ * and its backward pass the gates' gradients; blocks are rounded up to size classes and memory grows by half again
+ * when full): about 3 G + 8 floats per hidden unit, step, layer and direction, 4 per input value and 3 per output
+ * logit (the fused head keeps the logits, not the softmax). Measured growths of one step, estimate in brackets
+ * (embedding 64, B = 32, T = 64, 83 characters): LSTM H = 256, 52 MiB (44); GRU 53 (38); tanh RNN 17 (26);
+ * LSTM H = 512, 109 (84); two LSTM layers, 80 (84); a 2,000-character vocabulary, 83 (88); LSTM H = 128, T = 256,
+ * 103 (88). A test keeps estimate and measurement within a factor of two of each other.
  */
 export function trainingMemory(s: TrainingSize): MemoryEstimate {
   const f = 4;
   const parameters = f * s.params;
   const optimizer = f * 3 * s.params;
   const BT = s.batch * s.steps;
-  const perStep = s.layers * s.directions * s.hidden * (48 * s.gates + 16) + 8 * s.embed + (s.outputEveryStep ? 12 * s.outputs : 0);
-  const activations = f * (BT * perStep + (s.outputEveryStep ? 0 : 12 * s.batch * s.outputs));
+  const perStep = s.layers * s.directions * s.hidden * (3 * s.gates + 8) + 4 * s.embed + (s.outputEveryStep ? 3 * s.outputs : 0);
+  const activations = f * (BT * perStep + (s.outputEveryStep ? 0 : 3 * s.batch * s.outputs));
   return { parameters, optimizer, activations, total: parameters + optimizer + activations };
 }
 

@@ -1,8 +1,8 @@
 // The memory estimate that refuses too-big models up front is honest: within a factor of two of what one
 // training step of a character LSTM really grows WebAssembly memory by; and its refusal says why and what to do.
-import { crossEntropy, reshape, tensorFromArray, valueAndGrad } from "@gated/autograd";
+import { tensorFromArray, valueAndGrad } from "@gated/autograd";
 import { heapStats } from "@gated/kernels";
-import { embedding, initRecurrent, linear, random, recurrent, recurrentParamCount } from "@gated/nn";
+import { embedding, initRecurrent, linearSequenceCrossEntropy, random, recurrent, recurrentParamCount } from "@gated/nn";
 import { describe, expect, it } from "vitest";
 import { memoryRefusal, trainingMemory } from "../src/index.js";
 
@@ -13,7 +13,8 @@ describe("trainingMemory", () => {
     const k = random.key(1);
     const params = { emb: tensorFromArray(Float32Array.from(random.normal(k, V * E)), [V, E]), rnn: initRecurrent(k, cfg), head: { weight: tensorFromArray(new Float32Array(V * H), [V, H]), bias: tensorFromArray(new Float32Array(V), [V]) } };
     const ids = Int32Array.from({ length: B * T }, (_, i) => (i * 7) % V);
-    const loss = (p: typeof params) => crossEntropy(reshape(linear(p.head, recurrent(p.rnn, cfg, embedding(p.emb, ids, [B, T])).output), [B * T, V]), ids);
+    // As generate trains: the fused recurrence and the fused head.
+    const loss = (p: typeof params) => linearSequenceCrossEntropy(p.head, recurrent(p.rnn, cfg, embedding(p.emb, ids, [B, T])).output, ids);
     const before = heapStats().memoryBytes;
     valueAndGrad(loss)(params);
     const grown = heapStats().memoryBytes - before;
