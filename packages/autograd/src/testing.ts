@@ -67,3 +67,22 @@ export function filesOnStack(f: () => unknown): string[] {
   }
   return files;
 }
+
+/**
+ * max |got - want| / max(max |want|, floor): an error relative to the expected tensor's own scale (what float32
+ * rounding is measured against), with a floor for tensors that are all near zero. Infinity if got has a
+ * non-finite value.
+ */
+export function relError(got: Tensor, want: Tensor, floor = 1e-3): number {
+  if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i])) return Number.POSITIVE_INFINITY;
+  const g = got.toArray();
+  const w = want.toArray();
+  let err = 0;
+  let scale = floor;
+  for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(g[i] as number)) return Number.POSITIVE_INFINITY;
+    err = Math.max(err, Math.abs((g[i] as number) - (w[i] as number)));
+    scale = Math.max(scale, Math.abs(w[i] as number));
+  }
+  return err / scale;
+}

@@ -3,22 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { add, astype, crossEntropy, linearCrossEntropy, matmul, mul, sum, type Tensor, valueAndGrad } from "../src/index.js";
-import { expectVjp, rand } from "../src/testing.js";
+import { expectVjp, rand, relError } from "../src/testing.js";
 
-/** max |got - want| / max(max |want|, 1e-3). */
-function relError(got: Tensor, want: Tensor): number {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.toArray();
-  const w = want.toArray();
-  let err = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < w.length; i++) {
-    if (!Number.isFinite(g[i] as number)) return Number.POSITIVE_INFINITY;
-    err = Math.max(err, Math.abs((g[i] as number) - (w[i] as number)));
-    scale = Math.max(scale, Math.abs(w[i] as number));
-  }
-  return err / scale;
-}
 
 const composed = (x: Tensor, w: Tensor, b: Tensor | undefined, t: ArrayLike<number>) => {
   const logits = matmul(x, w, { transB: true });

@@ -38,6 +38,22 @@ function stepsRow(mask: usize, r: i32): bool {
   return mask == 0 || load<f32>(at(mask, r)) != 0;
 }
 
+/** The gradient of a step's new hidden state, four lanes: dh, plus dy when there is one (dyr != 0). */
+// @ts-ignore: decorator
+@inline
+function dhPlusDy4(dhr: usize, dyr: usize, j: i32): v128 {
+  const dh = v128.load(at(dhr, j));
+  return dyr == 0 ? dh : f32x4.add(dh, v128.load(at(dyr, j)));
+}
+
+/** The same for one element (the scalar tail). */
+// @ts-ignore: decorator
+@inline
+function dhPlusDy1(dhr: usize, dyr: usize, j: i32): f32 {
+  const dh = load<f32>(at(dhr, j));
+  return dyr == 0 ? dh : dh + load<f32>(at(dyr, j));
+}
+
 /** Copies n floats (the frozen rows' state). */
 // @ts-ignore: decorator
 @inline
@@ -124,8 +140,7 @@ export function lstmBackward(dPre: usize, dhPrev: usize, dcPrev: usize, gates: u
     }
     let j = 0;
     for (; j + 4 <= H; j += 4) {
-      let dhn = v128.load(at(dhr, j));
-      if (dyr != 0) dhn = f32x4.add(dhn, v128.load(at(dyr, j)));
+      const dhn = dhPlusDy4(dhr, dyr, j);
       const i = v128.load(at(gi, j)), f = v128.load(at(gf, j)), g = v128.load(at(gg, j)), o = v128.load(at(go, j));
       const tc = tanh4(v128.load(at(cn, j)));
       const dct = f32x4.add(v128.load(at(dcr, j)), f32x4.mul(f32x4.mul(dhn, o), f32x4.sub(one, f32x4.mul(tc, tc))));
@@ -137,8 +152,7 @@ export function lstmBackward(dPre: usize, dhPrev: usize, dcPrev: usize, gates: u
       v128.store(at(dhp, j), f32x4.splat(0));
     }
     for (; j < H; j++) {
-      let dhn = load<f32>(at(dhr, j));
-      if (dyr != 0) dhn = dhn + load<f32>(at(dyr, j));
+      const dhn = dhPlusDy1(dhr, dyr, j);
       const i = load<f32>(at(gi, j)), f = load<f32>(at(gf, j)), g = load<f32>(at(gg, j)), o = load<f32>(at(go, j));
       const tc = tanh1(load<f32>(at(cn, j)));
       const dct = load<f32>(at(dcr, j)) + (dhn * o) * (<f32>1 - tc * tc);
@@ -224,8 +238,7 @@ export function gruBackward(dxp: usize, dhp: usize, dhPrev: usize, saved: usize,
     }
     let j = 0;
     for (; j + 4 <= H; j += 4) {
-      let dhn = v128.load(at(dhr, j));
-      if (dyr != 0) dhn = f32x4.add(dhn, v128.load(at(dyr, j)));
+      const dhn = dhPlusDy4(dhr, dyr, j);
       const rg = v128.load(at(sr, j)), zg = v128.load(at(sz, j)), n = v128.load(at(sn, j)), hnb = v128.load(at(sh, j));
       const dnp = f32x4.mul(f32x4.mul(dhn, f32x4.sub(one, zg)), f32x4.sub(one, f32x4.mul(n, n)));
       const dzp = f32x4.mul(f32x4.mul(dhn, f32x4.sub(v128.load(at(h0, j)), n)), f32x4.mul(zg, f32x4.sub(one, zg)));
@@ -239,8 +252,7 @@ export function gruBackward(dxp: usize, dhp: usize, dhPrev: usize, saved: usize,
       v128.store(at(dho, j), f32x4.mul(dhn, zg));
     }
     for (; j < H; j++) {
-      let dhn = load<f32>(at(dhr, j));
-      if (dyr != 0) dhn = dhn + load<f32>(at(dyr, j));
+      const dhn = dhPlusDy1(dhr, dyr, j);
       const rg = load<f32>(at(sr, j)), zg = load<f32>(at(sz, j)), n = load<f32>(at(sn, j)), hnb = load<f32>(at(sh, j));
       const dnp = (dhn * (<f32>1 - zg)) * (<f32>1 - n * n);
       const dzp = (dhn * (load<f32>(at(h0, j)) - n)) * (zg * (<f32>1 - zg));
@@ -304,16 +316,14 @@ export function rnnBackward(dPre: usize, dhPrev: usize, act: usize, dh: usize, d
     }
     let j = 0;
     for (; j + 4 <= H; j += 4) {
-      let dhn = v128.load(at(dhr, j));
-      if (dyr != 0) dhn = f32x4.add(dhn, v128.load(at(dyr, j)));
+      const dhn = dhPlusDy4(dhr, dyr, j);
       const a = v128.load(at(a0, j));
       const g = relu ? v128.and(dhn, v128.not(f32x4.le(a, zero))) : f32x4.mul(dhn, f32x4.sub(one, f32x4.mul(a, a)));
       v128.store(at(d, j), g);
       v128.store(at(dho, j), zero);
     }
     for (; j < H; j++) {
-      let dhn = load<f32>(at(dhr, j));
-      if (dyr != 0) dhn = dhn + load<f32>(at(dyr, j));
+      const dhn = dhPlusDy1(dhr, dyr, j);
       const a = load<f32>(at(a0, j));
       store<f32>(at(d, j), relu ? (a <= 0 ? 0 : dhn) : dhn * (<f32>1 - a * a));
       store<f32>(at(dho, j), 0);

@@ -136,6 +136,12 @@ function stepArgs(
   }
 }
 
+/** A leading dimension (row stride) must be a size and at least the stored row length. */
+function leading(kernel: string, name: string, ld: unknown, cols: number): void {
+  dim(kernel, name, ld);
+  if ((ld as number) < Math.max(1, cols)) fail(kernel, name, `must be at least ${Math.max(1, cols)} (the stored row length), got ${String(ld)}`);
+}
+
 /** Elements spanned by a row-major [rows, cols] matrix with row stride ld (0 when empty). */
 export function span(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
@@ -156,11 +162,9 @@ function checkSgemm(args: Parameters<KernelOps["sgemm"]>): void {
   const C = array(K, "c", c);
   const [aRows, aCols] = transA ? [k, m] : [m, k];
   const [bRows, bCols] = transB ? [n, k] : [k, n];
-  const lds: [string, unknown, number][] = [["lda", lda, aCols], ["ldb", ldb, bCols], ["ldc", ldc, n]];
-  for (const [name, ld, cols] of lds) {
-    dim(K, name, ld);
-    if ((ld as number) < Math.max(1, cols)) fail(K, name, `must be at least ${Math.max(1, cols)} (the stored row length), got ${String(ld)}`);
-  }
+  leading(K, "lda", lda, aCols);
+  leading(K, "ldb", ldb, bCols);
+  leading(K, "ldc", ldc, n);
   const readsAB = m > 0 && n > 0 && k > 0 && alpha !== 0;
   const aExtent = readsAB ? span(aRows, aCols, lda) : 0;
   const bExtent = readsAB ? span(bRows, bCols, ldb) : 0;
@@ -185,8 +189,7 @@ function checkSgemv(args: Parameters<KernelOps["sgemv"]>): void {
   const A = array(K, "a", a);
   const X = array(K, "x", x);
   const Y = array(K, "y", y);
-  dim(K, "lda", lda);
-  if (lda < Math.max(1, n)) fail(K, "lda", `must be at least ${Math.max(1, n)} (the stored row length), got ${String(lda)}`);
+  leading(K, "lda", lda, n);
   const reads = m > 0 && n > 0 && alpha !== 0;
   const aExtent = reads ? span(m, n, lda) : 0;
   const xExtent = reads ? n : 0;
@@ -206,9 +209,7 @@ function checkPackB(args: Parameters<KernelOps["packB"]>): void {
   dim(K, "n", n);
   const B = array(K, "b", b);
   const P = array(K, "packed", packed);
-  const cols = transB ? k : n;
-  dim(K, "ldb", ldb);
-  if (ldb < Math.max(1, cols)) fail(K, "ldb", `must be at least ${Math.max(1, cols)} (the stored row length), got ${String(ldb)}`);
+  leading(K, "ldb", ldb, transB ? k : n);
   const extent = k === 0 || n === 0 ? 0 : transB ? span(n, k, ldb) : span(k, n, ldb);
   range(K, "b", B, bOffset, "bOffset", extent);
   range(K, "packed", P, 0, "offset", packedSize(k, n));
@@ -227,11 +228,8 @@ function checkSgemmPacked(args: Parameters<KernelOps["sgemmPacked"]>): void {
   const A = array(K, "a", a);
   const P = array(K, "packed", packed);
   const C = array(K, "c", c);
-  const aCols = transA ? m : k;
-  for (const [name, ld, cols] of [["lda", lda, aCols], ["ldc", ldc, n]] as const) {
-    dim(K, name, ld);
-    if (ld < Math.max(1, cols)) fail(K, name, `must be at least ${Math.max(1, cols)} (the stored row length), got ${String(ld)}`);
-  }
+  leading(K, "lda", lda, transA ? m : k);
+  leading(K, "ldc", ldc, n);
   const reads = m > 0 && n > 0 && k > 0 && alpha !== 0;
   const aExtent = reads ? (transA ? span(k, m, lda) : span(m, k, lda)) : 0;
   const pExtent = reads ? packedSize(k, n) : 0;

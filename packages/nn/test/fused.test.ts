@@ -5,6 +5,7 @@
 // and both final states), so a wrong sign, a missed mask, a swapped direction or a dropped dh_T shows.
 import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
+import { relError } from "@gated/autograd/testing";
 import { heapStats } from "@gated/kernels";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -16,20 +17,6 @@ function rand32(shape: readonly number[], seed: number, scale = 1): Tensor {
   return ag.tensorFromArray(Float32Array.from(random.uniform(random.key(seed), n), (u) => scale * (2 * u - 1)), shape);
 }
 
-/** max |got - want| over max(max |want|, 1e-3): an error relative to the tensor's own scale. */
-function relError(got: Tensor, want: Tensor): number {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.toArray();
-  const w = want.toArray();
-  let err = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < w.length; i++) {
-    if (!Number.isFinite(g[i] as number)) return Number.POSITIVE_INFINITY;
-    err = Math.max(err, Math.abs((g[i] as number) - (w[i] as number)));
-    scale = Math.max(scale, Math.abs(w[i] as number));
-  }
-  return err / scale;
-}
 
 const caseArb = fc.record({
   mode: fc.constantFrom<Mode>("rnn_tanh", "rnn_relu", "lstm", "gru"),

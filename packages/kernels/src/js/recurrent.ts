@@ -10,6 +10,9 @@ function put(a: Float32Array, k: number, v: number): number {
   return a[k] as number;
 }
 
+/** The gradient of a step's new hidden state at k: dh, plus dy when there is one. */
+const dhOf = (DH: Float32Array, DY: Float32Array | null, k: number): number => (DH[k] as number) + (DY ? (DY[k] as number) : 0);
+
 /** The rows that step: all of them without a mask. */
 const steps = (mask: Float32Array | null, r: number): boolean => mask === null || mask[r] !== 0;
 
@@ -58,7 +61,7 @@ export function lstmBackward(dPre: F32, dhPrev: F32, dcPrev: F32, gates: F32, cP
     }
     for (let j = 0; j < H; j++) {
       const k = r * H + j;
-      const dhn = (DH[k] as number) + (DY ? (DY[k] as number) : 0);
+      const dhn = dhOf(DH, DY, k);
       const i = G[g0 + j] as number, f = G[g0 + H + j] as number, g = G[g0 + 2 * H + j] as number, o = G[g0 + 3 * H + j] as number;
       const tc = Math.tanh(CN[k] as number);
       const dct = (DC[k] as number) + dhn * o * (1 - tc * tc);
@@ -108,7 +111,7 @@ export function gruBackward(dxp: F32, dhp: F32, dhPrev: F32, saved: F32, hPrev: 
     }
     for (let j = 0; j < H; j++) {
       const k = r * H + j;
-      const dhn = (DH[k] as number) + (DY ? (DY[k] as number) : 0);
+      const dhn = dhOf(DH, DY, k);
       const rg = S[s0 + j] as number, zg = S[s0 + H + j] as number, n = S[s0 + 2 * H + j] as number, hnb = S[s0 + 3 * H + j] as number;
       const dnp = dhn * (1 - zg) * (1 - n * n);
       const dzp = dhn * ((HP[k] as number) - n) * zg * (1 - zg);
@@ -153,7 +156,7 @@ export function rnnBackward(dPre: F32, dhPrev: F32, act: F32, dh: F32, dy: F32 |
     }
     for (let j = 0; j < H; j++) {
       const k = r * H + j;
-      const dhn = (DH[k] as number) + (DY ? (DY[k] as number) : 0);
+      const dhn = dhOf(DH, DY, k);
       const a = A[k] as number;
       DP[k] = relu ? (a <= 0 ? 0 : dhn) : dhn * (1 - a * a);
       DHP[k] = 0;
