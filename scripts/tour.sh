@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pnpm start: the tour on bundled data. Sentiment: train, evaluate beside the counting baselines, predict.
-# Generation: a small character model trained for about a minute, its test BPC beside Kneser-Ney, samples.
+# Generation: a small character model trained for about half a minute, its test BPC beside Kneser-Ney, samples.
 # Lab: the gradient reaching earlier states of each kind of cell (vanishing gradients, measured).
 set -euo pipefail
 S="node apps/sentiment/dist/main.js"
@@ -12,7 +12,7 @@ $S eval --model sentiment-model
 echo "== sentiment: predict =="
 $S predict --model sentiment-model "The battery lasts all day and the screen is gorgeous." "Cold food, rude staff, never again." \
   "A slow, aimless movie with wooden acting." "I would happily watch it a second time."
-echo "== generate: train a small character LSTM on Moby-Dick for about a minute =="
+echo "== generate: train a small character LSTM on Moby-Dick for about half a minute =="
 $G train --hidden 128 --steps 900 --eval-every 0 --out charlm-demo
 echo "== generate: eval =="
 $G eval --model charlm-demo
