@@ -28,15 +28,14 @@ function stepWeights(op: string, B: number, T: number, C: number, dtype: "float3
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const i = b * T + t;
-      const counts = t < len(b);
-      safe[i] = counts ? (targets[i] as number) : 0;
-      if (counts && reduction !== "last") w[i] = reduction === "sum" ? 1 : 1 / valid;
+      if (t >= len(b)) continue; // a padded step: its target is ignored (0 in `safe`, weight 0)
+      // Checked before it goes into the Int32Array, which would truncate 1.5 to a valid 1.
+      const tg = targets[i] as number;
+      if (!Number.isInteger(tg) || tg < 0 || tg >= C) raise(invalidArgument(op, "targets", `target ${tg} at position ${i} is not a class index in [0, ${C})`));
+      safe[i] = tg;
+      if (reduction !== "last") w[i] = reduction === "sum" ? 1 : 1 / valid;
     }
     if (reduction === "last") w[b * T + len(b) - 1] = 1 / B;
-  }
-  for (let i = 0; i < B * T; i++) {
-    const tg = safe[i] as number;
-    if (!Number.isInteger(tg) || tg < 0 || tg >= C) raise(invalidArgument(op, "targets", `target ${tg} at position ${i} is not a class index in [0, ${C})`));
   }
   return { w: tensorFromArray(w, [B * T]), safe };
 }

@@ -29,6 +29,7 @@ function pairs(op: string, params: unknown, grads: unknown): [Tensor[], Tensor[]
   p.forEach((t, i) => {
     const gi = g[i] as Tensor;
     if (gi.size !== t.size) raise(invalidArgument(op, "grads", `tensor ${i} has ${gi.size} elements, its parameter ${t.size}`));
+    if (gi.dtype !== t.dtype) raise(invalidArgument(op, "grads", `tensor ${i} is ${gi.dtype}, its parameter ${t.dtype}: cast one with astype`));
   });
   return [p, g];
 }
@@ -36,8 +37,8 @@ function pairs(op: string, params: unknown, grads: unknown): [Tensor[], Tensor[]
 /** The numbers of a tensor, read in place (tensors are immutable: nothing here writes them). */
 const values = (t: Tensor): Arr => t.storage.view();
 
-/** True when a parameter and its gradient are both float32: the kernel path. */
-const isF32 = (t: Tensor, g: Tensor): boolean => t.dtype === "float32" && g.dtype === "float32";
+/** True for a float32 parameter (its gradient has its dtype: `pairs` checks): the kernel path. */
+const isF32 = (t: Tensor): boolean => t.dtype === "float32";
 
 /**
  * Builds new parameter tensors: `kernel` for float32 parameters (given the new parameter array to fill), the
@@ -46,7 +47,7 @@ const isF32 = (t: Tensor, g: Tensor): boolean => t.dtype === "float32" && g.dtyp
 function step(params: unknown, p: Tensor[], g: Tensor[], rule: (i: number, pv: Arr, gv: Arr, out: Arr) => void, kernel: (i: number, pv: Float32Array, gv: Float32Array, out: Float32Array) => void): unknown {
   const next = p.map((t, i) => {
     const gi = g[i] as Tensor;
-    if (isF32(t, gi)) {
+    if (isF32(t)) {
       const out = new Float32Array(t.size);
       kernel(i, values(t) as Float32Array, values(gi) as Float32Array, out);
       return tensorFromArray(out, t.shape);
@@ -79,7 +80,7 @@ export function sgd({ lr, momentum = 0, nesterov = false, weightDecay = 0 }: Sgd
       const [p, g] = pairs("sgd", params, grads);
       const rate = lrAt(lr, state.step);
       // The kernel writes fresh velocity arrays; the JS rule updates copies.
-      const velocity = state.velocity.map((v, k) => (isF32(p[k] as Tensor, g[k] as Tensor) ? new Float32Array(v.length) : v.slice()));
+      const velocity = state.velocity.map((v, k) => (isF32(p[k] as Tensor) ? new Float32Array(v.length) : v.slice()));
       const rule = (k: number, pv: Arr, gv: Arr, out: Arr) => {
         const v = velocity[k] as Arr;
         for (let i = 0; i < pv.length; i++) {
@@ -126,7 +127,7 @@ function adamLike(name: string, decoupled: boolean, { lr, beta1 = 0.9, beta2 = 0
       const rate = lrAt(lr, state.step);
       const c1 = 1 - beta1 ** t;
       const c2 = 1 - beta2 ** t;
-      const fresh = (a: Arr, k: number) => (isF32(p[k] as Tensor, g[k] as Tensor) ? new Float32Array(a.length) : a.slice());
+      const fresh = (a: Arr, k: number) => (isF32(p[k] as Tensor) ? new Float32Array(a.length) : a.slice());
       const m = state.m.map(fresh);
       const v = state.v.map(fresh);
       const rule = (k: number, pv: Arr, gv: Arr, out: Arr) => {

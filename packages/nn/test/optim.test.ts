@@ -182,6 +182,7 @@ describe("optimisers: schedules, dtypes, purity and bad input", () => {
       const state = opt.init(params);
       expect(() => opt.update(state, params, { w: ag.ones([2]) } as never)).toThrow(`${name}: argument 'grads' must have the structure of params (2 tensors), got 1`);
       expect(() => opt.update(state, params, { w: ag.ones([2]), b: ag.ones([3]) })).toThrow(`${name}: argument 'grads' tensor 0 has 3 elements, its parameter 1`);
+      expect(() => opt.update(state, params, { w: ag.ones([2]), b: ag.ones([1], "float64") })).toThrow(`${name}: argument 'grads' tensor 0 is float64, its parameter float32: cast one with astype`);
     }
     expect(() => sgd({ lr: 0.1, nesterov: true })).toThrow("sgd: argument 'nesterov' needs momentum > 0");
     expect(() => sgd({ lr: 0.1, nesterov: true, momentum: 0 })).toThrow("sgd: argument 'nesterov' needs momentum > 0");

@@ -70,12 +70,28 @@ describe("linearSequenceCrossEntropy", () => {
     }
   });
 
-  it("refuses bad targets at valid steps and a head that does not fit, naming them", () => {
+  it("refuses bad targets at valid steps, bad lengths and a head that does not fit, naming them", () => {
     const h = rand([1, 2, 3], 1);
     const head = { weight: rand([4, 3], 2), bias: rand([4], 3) };
+    for (const [dtype, t, p] of [["float64", h, head], ["float32", ag.astype(h, "float32"), { weight: ag.astype(head.weight, "float32"), bias: ag.astype(head.bias, "float32") }]] as const) {
+      for (const bad of [4, -1, 1.5]) {
+        expect(() => linearSequenceCrossEntropy(p, t, [0, bad]), `${dtype} ${bad}`).toThrow(`linearSequenceCrossEntropy: argument 'targets' target ${bad} at position 1 is not a class index in [0, 4)`);
+      }
+      expect(() => linearSequenceCrossEntropy(p, t, [0])).toThrow("linearSequenceCrossEntropy: expected 2 targets (B*T), got 1");
+      for (const lengths of [[3], [0], [1.5], [1, 1]]) {
+        expect(() => linearSequenceCrossEntropy(p, t, [0, 1], { lengths }), JSON.stringify(lengths)).toThrow("linearSequenceCrossEntropy: argument 'lengths' must give 1 lengths in [1, 2]");
+      }
+      // One bad length among good ones.
+      const t2 = ag.concat([t, t], 0);
+      expect(() => linearSequenceCrossEntropy(p, t2, [0, 1, 0, 1], { lengths: [2, 3] })).toThrow("linearSequenceCrossEntropy: argument 'lengths' must give 2 lengths in [1, 2]");
+      // A bad target at a padded step is ignored.
+      expect(Number.isFinite(linearSequenceCrossEntropy(p, t, [0, 99], { lengths: [1] }).item())).toBe(true);
+    }
+    expect(() => sequenceCrossEntropy(rand([2, 3], 1), [0, 1])).toThrow("sequenceCrossEntropy: argument 'logits' must be [B, T, C], got [2, 3]");
+    expect(() => sequenceCrossEntropy(rand([1, 2, 4], 1), [0, -1])).toThrow("sequenceCrossEntropy: argument 'targets' target -1 at position 1");
     expect(() => linearSequenceCrossEntropy(head, h, [0, 4])).toThrow(/target 4 at position 1 is not a class index in \[0, 4\)/);
     expect(() => linearSequenceCrossEntropy({ weight: rand([4, 2], 2) }, h, [0, 1])).toThrow(/weight of shape \[C, 3\]/);
-    expect(() => linearSequenceCrossEntropy(head, rand([2, 3], 1), [0, 1])).toThrow(/must be \[B, T, H\]/);
+    expect(() => linearSequenceCrossEntropy(head, rand([2, 3], 1), [0, 1])).toThrow("linearSequenceCrossEntropy: argument 'h' must be [B, T, H], got [2, 3]");
   });
 });
 

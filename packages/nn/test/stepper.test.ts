@@ -105,9 +105,25 @@ describe("recurrentStepper", () => {
 
   it("refuses what it cannot step, naming it", () => {
     const m = model("lstm", 7, 3, 4, 1, 1);
-    expect(() => recurrentStepper(m.params, { ...m.config, bidirectional: true }, { embedding: m.embedding, head: m.head })).toThrow(/bidirectional/);
-    expect(() => recurrentStepper(m.params, m.config, { embedding: rand32([7, 2], 1), head: m.head })).toThrow(/embedding.*\[V, 3\]/);
-    expect(() => recurrentStepper(m.params, m.config, { embedding: ag.astype(m.embedding, "float64"), head: m.head })).toThrow(/must be float32/);
+    expect(() => recurrentStepper(m.params, { ...m.config, bidirectional: true }, { embedding: m.embedding, head: m.head })).toThrow(
+      "recurrentStepper: argument 'config' is bidirectional: a reverse direction reads tokens not yet generated, so it cannot be stepped",
+    );
+    // The configuration is checked as recurrent checks it (not left to the kernels' stepper to trip over).
+    expect(() => recurrentStepper(m.params, { ...m.config, hiddenSize: 0 }, { embedding: m.embedding, head: m.head })).toThrow("recurrent config: argument 'hiddenSize' must be a positive integer, got 0");
+    expect(() => recurrentStepper(m.params, m.config, { embedding: rand32([7, 3, 1], 1), head: m.head })).toThrow("recurrentStepper: argument 'embedding' must be [V, 3], got [7, 3, 1]");
+    expect(() => recurrentStepper(m.params, m.config, { embedding: rand32([7, 2], 1), head: m.head })).toThrow("recurrentStepper: argument 'embedding' must be [V, 3], got [7, 2]");
+    expect(() => recurrentStepper(m.params, m.config, { embedding: rand32([7], 1), head: m.head })).toThrow("recurrentStepper: argument 'embedding' must be [V, 3], got [7]");
+    const f64 = (t: Tensor) => ag.astype(t, "float64");
+    const cases: [string, () => unknown][] = [
+      ["embedding", () => recurrentStepper(m.params, m.config, { embedding: f64(m.embedding), head: m.head })],
+      ["head.weight", () => recurrentStepper(m.params, m.config, { embedding: m.embedding, head: { ...m.head, weight: f64(m.head.weight) } })],
+      ["head.bias", () => recurrentStepper(m.params, m.config, { embedding: m.embedding, head: { ...m.head, bias: f64(m.head.bias) } })],
+      ...(["weight_ih", "weight_hh", "bias_ih", "bias_hh"] as const).map((k): [string, () => unknown] => [
+        `${k}_l0`,
+        () => recurrentStepper({ ...m.params, [`${k}_l0`]: f64(m.params[`${k}_l0`] as Tensor) }, m.config, { embedding: m.embedding, head: m.head }),
+      ]),
+    ];
+    for (const [name, make] of cases) expect(make, name).toThrow(`recurrentStepper: argument '${name}' must be float32 (the stepper's kernels are float32), got float64`);
     const s = recurrentStepper(m.params, m.config, { embedding: m.embedding, head: m.head, batch: 2 });
     expect(() => s.step([1])).toThrow(/must hold 2 token ids/);
     expect(() => s.step([1, 7])).toThrow(/token 7 at row 1 is not an id in \[0, 7\)/);
