@@ -124,13 +124,12 @@ function stepArgs(
     range(kernel, name, x, 0, "offset", extent);
     regions.push([name, region(x, 0, extent), role]);
   }
-  for (const [outName, out, role] of regions) {
+  // Each output against every argument after it, and every input before it (each pair is looked at once).
+  for (const [i, [outName, out, role]] of regions.entries()) {
     if (role === "in") continue;
-    for (const [otherName, other, otherRole] of regions) {
-      if (otherName === outName) continue;
-      const same = otherRole === "in" && inPlace.some(([o, i]) => o === outName && i === otherName);
-      // Two outputs overlapping are reported once, from the first of them.
-      if (otherRole !== "in" && regions.findIndex(([n]) => n === otherName) < regions.findIndex(([n]) => n === outName)) continue;
+    for (const [j, [otherName, other, otherRole]] of regions.entries()) {
+      if (j === i || (j < i && otherRole !== "in")) continue;
+      const same = otherRole === "in" && inPlace.some(([o, input]) => o === outName && input === otherName);
       disjoint(kernel, outName, out, otherName, other, same);
     }
   }

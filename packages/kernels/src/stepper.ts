@@ -54,7 +54,6 @@ const positive = (name: string, v: unknown): number => {
 const pin = (x: Float32Array): WasmF32 => new WasmF32(heap, x.length).write(x);
 
 interface Layer {
-  readonly inputSize: number;
   /**
    * x W_ih^T for layers above the first: W_ih [G*H, I] for one row, packed W_ih^T for several. Layer 0's is
    * only used to build the token table, then freed.
@@ -140,7 +139,6 @@ export class RecurrentStepper {
       const bhh = sized(at("biasHh"), layer?.biasHh, G * H);
       const bias = mode === "gru" ? bih.slice() : Float32Array.from(bih, (v, i) => v + (bhh[i] as number));
       return {
-        inputSize: I,
         weightIh: l === 0 ? pin(wih) : many ? packT(wih, G * H, I) : pin(wih),
         weightHh: many ? packT(whh, G * H, H) : pin(whh),
         bias: pin(bias),
@@ -149,13 +147,13 @@ export class RecurrentStepper {
         c: mode === "lstm" ? new WasmF32(heap, B * H) : undefined,
       };
     });
-    const headW = sized("head.weight", spec.head.weight, C * H);
+    const headW = spec.head.weight; // C x H values: C was derived from its length
     const headB = spec.head.bias === undefined ? new Float32Array(C) : sized("head.bias", spec.head.bias, C);
     this.#headWeight = many ? packT(headW, C, H) : pin(headW);
     this.#headBias = pin(headB);
     // Layer 0's input side for every token: embedding W_ih^T + bias, [V, G*H].
     const first = this.#layers[0] as Layer;
-    const emb = pin(sized("embedding", spec.embedding, V * E));
+    const emb = pin(spec.embedding); // V x E values: checked above
     this.#table = new WasmF32(heap, V * G * H);
     raw.sgemm(0, 1, V, G * H, E, 1, emb.ptr, E, first.weightIh.ptr, E, 0, this.#table.ptr, G * H, gemmWorkPtr());
     raw.addBias(this.#table.ptr, this.#table.ptr, first.bias.ptr, V, G * H);

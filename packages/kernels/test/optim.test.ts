@@ -125,3 +125,64 @@ describe("adamStep and sgdStep: WASM equals the JS twin", () => {
     }
   });
 });
+
+describe("argument names in the newer kernels' checks", () => {
+  /** Each array argument made one element short, and each scalar a string: the message names that argument. */
+  const f = (n: number) => new Float32Array(n);
+  const table: { kernel: string; args: () => unknown[]; arrays: [number, string][]; scalars: [number, string][] }[] = [
+    {
+      kernel: "adamStep",
+      args: () => [f(4), f(4), f(4), f(4), f(4), f(4), f(4), 4, 0.1, 0.9, 0.99, 1e-8, 0.1, 0.01, 0, false],
+      arrays: [[0, "pOut"], [1, "mOut"], [2, "vOut"], [3, "p"], [4, "g"], [5, "m"], [6, "v"]],
+      scalars: [[8, "lr"], [9, "beta1"], [10, "beta2"], [11, "eps"], [12, "c1"], [13, "c2"], [14, "weightDecay"]],
+    },
+    {
+      kernel: "sgdStep",
+      args: () => [f(4), f(4), f(4), f(4), f(4), 4, 0.1, 0.9, false, 0],
+      arrays: [[0, "pOut"], [1, "vOut"], [2, "p"], [3, "g"], [4, "v"]],
+      scalars: [[6, "lr"], [7, "momentum"], [9, "weightDecay"]],
+    },
+    {
+      kernel: "crossEntropyBackward",
+      args: () => [f(6), f(6), f(2), new Float32Array([0, 1]), f(2), 2, 3],
+      arrays: [[0, "dx"], [1, "x"], [2, "lse"], [3, "targets"], [4, "g"]],
+      scalars: [],
+    },
+    {
+      kernel: "sgemv",
+      args: () => [2, 3, 1, f(6), 0, 3, f(3), 0, 0, f(2), 0],
+      arrays: [[3, "a"], [6, "x"], [9, "y"]],
+      scalars: [[2, "alpha"], [8, "beta"]],
+    },
+    {
+      kernel: "packB",
+      args: () => [false, 3, 4, f(12), 0, 4, f(24)],
+      arrays: [[3, "b"], [6, "packed"]],
+      scalars: [],
+    },
+    {
+      kernel: "sgemmPacked",
+      args: () => [false, 2, 4, 3, 1, f(6), 0, 3, f(24), 0, f(8), 0, 4],
+      arrays: [[5, "a"], [8, "packed"], [10, "c"]],
+      scalars: [[4, "alpha"], [9, "beta"]],
+    },
+  ];
+  for (const K of [js, ...wasmBackends]) {
+    for (const { kernel, args, arrays, scalars } of table) {
+      it(`${K.backend}.${kernel}`, () => {
+        const call = (a: unknown[]) => (K as unknown as Record<string, (...xs: unknown[]) => void>)[kernel]?.(...a);
+        expect(() => call(args())).not.toThrow();
+        for (const [i, name] of arrays) {
+          const a = args();
+          a[i] = f((a[i] as Float32Array).length - 1);
+          expect(() => call(a), name).toThrow(`${kernel}: argument '${name}' has`);
+        }
+        for (const [i, name] of scalars) {
+          const a = args();
+          a[i] = "1";
+          expect(() => call(a), name).toThrow(`${kernel}: argument '${name}' must be a number`);
+        }
+      });
+    }
+  }
+});

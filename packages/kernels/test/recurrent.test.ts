@@ -72,14 +72,29 @@ interface Case {
   readonly withDy: boolean;
 }
 
-/** Inputs for one case: values in [-3, 3) (gates and activations in their ranges do not matter for twin equality). */
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * A backward kernel's saved activations in the ranges its forward pass gives them: the LSTM's gates i, f, o in
+ * (0, 1) and g in (-1, 1); the GRU's r, z in (0, 1), n in (-1, 1); the RNN's tanh or relu output. (Out of range,
+ * 1 - tanh(c)^2 and x (1 - x) amplify the twins' last-bit differences past any honest tolerance.)
+ */
+function activations(s: KernelSpec, name: string, x: Float32Array, H: number): Float32Array {
+  const block = (j: number) => Math.floor(j / H) % 4;
+  if (s.kernel === "lstmBackward" && name === "gates") return x.map((v, j) => (block(j) === 2 ? Math.tanh(v) : sigmoid(v)));
+  if (s.kernel === "gruBackward" && name === "saved") return x.map((v, j) => (block(j) < 2 ? sigmoid(v) : block(j) === 2 ? Math.tanh(v) : v));
+  if (s.kernel === "rnnBackward" && name === "act") return x.map((v) => (s.flag ? Math.max(v, 0) : Math.tanh(v)));
+  return x;
+}
+
+/** Inputs for one case: values in [-3, 3), saved activations in their ranges. */
 function inputs(s: KernelSpec, { rows, H, seed, masked, withDy }: Case): (Float32Array | null)[] {
   return s.args.map((p, i) => {
     if (p.name === "mask") return masked ? Float32Array.from(randomF32(rows, seed + 99), (v) => (v < 0 ? 0 : 1)) : null;
     if (p.name === "dy" && !withDy) return null;
     // Outputs start as NaN: a kernel that leaves an element unwritten is caught.
     if (p.role === "out") return new Float32Array(extent(p, rows, H)).fill(Number.NaN);
-    return randomF32(extent(p, rows, H), seed + i, 3);
+    return activations(s, p.name, randomF32(extent(p, rows, H), seed + i, 3), H);
   });
 }
 
