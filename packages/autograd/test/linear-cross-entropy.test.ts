@@ -40,6 +40,15 @@ describe("linearCrossEntropy", () => {
     );
   });
 
+  it("float64 is the composed operations themselves (non-square weights: W is used transposed)", () => {
+    const x = rand([4, 3], 5);
+    const w = rand([6, 3], 6);
+    const b = rand([6], 7);
+    const t = [5, 0, 2, 3];
+    expect(Array.from(linearCrossEntropy(x, w, b, t).toArray())).toEqual(Array.from(composed(x, w, b, t).toArray()));
+    expect(Array.from(linearCrossEntropy(x, w, undefined, t).toArray())).toEqual(Array.from(composed(x, w, undefined, t).toArray()));
+  });
+
   it("float64 gradients match central differences", () => {
     const targets = [2, 0, 1, 2];
     expectVjp("linearCrossEntropy", (x, w, b) => sum(linearCrossEntropy(x, w, b, targets)), [rand([4, 3], 1), rand([3, 3], 2), rand([3], 3)], 4);
@@ -57,8 +66,12 @@ describe("linearCrossEntropy", () => {
     expect(() => linearCrossEntropy(astype(rand([3], 1), "float32"), w, b, [0, 1, 2])).toThrow(/argument 'x' must be \[N, D\]/);
     expect(() => linearCrossEntropy(x, astype(rand([5, 3], 2), "float32"), b, [0, 1, 2])).toThrow(/weight of shape \[C, 4\]/);
     expect(() => linearCrossEntropy(x, w, astype(rand([4], 3), "float32"), [0, 1, 2])).toThrow(/bias of shape \[5\]/);
-    expect(() => linearCrossEntropy(x, w, b, [0, 1])).toThrow(/3 targets/);
-    expect(() => linearCrossEntropy(x, w, b, [0, 5, 1])).toThrow(/target 5 at row 1 is not a class index in \[0, 5\)/);
-    expect(() => linearCrossEntropy(x, rand([5, 4], 2), b, [0, 1, 2])).toThrow(/share a dtype/);
+    expect(() => linearCrossEntropy(x, w, b, [0, 1])).toThrow("linearCrossEntropy: expected 3 targets (one per row of x), got 2");
+    for (const bad of [5, -1, 1.5]) expect(() => linearCrossEntropy(x, w, b, [0, bad, 1])).toThrow(`linearCrossEntropy: argument 'targets' target ${bad} at row 1 is not a class index in [0, 5)`);
+    expect(() => linearCrossEntropy(x, rand([5, 4], 2), b, [0, 1, 2])).toThrow("linearCrossEntropy: argument 'dtype' x, weight and bias must share a dtype, got float32, float64, float32");
+    expect(() => linearCrossEntropy(x, w, rand([5], 3), [0, 1, 2])).toThrow("must share a dtype, got float32, float32, float64");
+    // Higher ranks whose leading sizes would fit are refused too, not read as matrices.
+    expect(() => linearCrossEntropy(x, astype(rand([5, 4, 1], 2), "float32"), b, [0, 1, 2])).toThrow(/weight of shape \[C, 4\]/);
+    expect(() => linearCrossEntropy(x, w, astype(rand([5, 1], 3), "float32"), [0, 1, 2])).toThrow(/bias of shape \[5\]/);
   });
 });

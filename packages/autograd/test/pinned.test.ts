@@ -23,7 +23,11 @@ describe("pinned mirrors", () => {
     const copied = () => mirrorStats().mirroredBytes;
     const results: number[] = [];
     const before = copied();
-    for (let i = 0; i < 2; i++) results.push(sum(matmul(x, w)).item());
+    const pinnedBefore = mirrorStats().pinnedBytes;
+    results.push(sum(matmul(x, w)).item());
+    // One call: copied, not pinned.
+    expect(mirrorStats().pinnedBytes).toBe(pinnedBefore);
+    results.push(sum(matmul(x, w)).item());
     const afterTwo = copied();
     // Each matmul's own scope mirrors x and w: the second call pins them.
     expect(afterTwo - before).toBe(2 * 2 * 128 * 128 * 4);
@@ -32,6 +36,29 @@ describe("pinned mirrors", () => {
     // Pinned or copied, the numbers are the same.
     expect(new Set(results).size).toBe(1);
     expect(mirrorStats().pinnedBytes).toBeGreaterThanOrEqual(2 * 128 * 128 * 4);
+  });
+
+  it("a tensor read twice in one call is copied once; 16 KiB is large enough to pin, a budget of exactly its size holds it", () => {
+    const w = mat(64, 64, 20); // 16 KiB
+    const before = mirrorStats().mirroredBytes;
+    sum(matmul(w, w));
+    expect(mirrorStats().mirroredBytes - before).toBe(64 * 64 * 4);
+    setPinnedBudget(mirrorStats().pinnedBytes + 64 * 64 * 4);
+    sum(matmul(w, w));
+    expect(mirrorStats().pinnedBytes).toBe(mirrorStats().pinnedBudget);
+    const copied = mirrorStats().mirroredBytes;
+    sum(matmul(w, w));
+    expect(mirrorStats().mirroredBytes).toBe(copied);
+  });
+
+  it("numbers read out of a tensor are a copy: changing them changes neither the tensor nor its pinned mirror", () => {
+    const w = weight(128, 21);
+    const want = sum(matmul(w, w)).item();
+    sum(matmul(w, w)); // pinned now
+    const read = w.toArray();
+    read.fill(0);
+    expect(w.toArray()[0]).not.toBe(0);
+    expect(sum(matmul(w, w)).item()).toBe(want);
   });
 
   it("small tensors are copied per call (cheaper than pinning), and pinning can be turned off", () => {
