@@ -146,6 +146,33 @@ export function span(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
 }
 
+/** One matrix or vector operand of a product. */
+interface Operand {
+  readonly name: string;
+  readonly value: unknown;
+  readonly offset: unknown;
+  readonly offsetName: string;
+  /** Its leading dimension: [argument name, value, stored row length]. */
+  readonly ld?: readonly [string, unknown, number];
+  /** Elements used from `offset` (called after the leading dimensions are checked). */
+  readonly extent: () => number;
+}
+
+/**
+ * The checks every product shares, operand by operand: array types, leading dimensions, ranges, and the output
+ * (the last operand) disjoint from every input.
+ */
+function operands(K: string, list: readonly Operand[]): void {
+  const arrays = list.map((o) => array(K, o.name, o.value));
+  for (const o of list) if (o.ld) leading(K, ...o.ld);
+  const extents = list.map((o) => o.extent());
+  for (const [i, o] of list.entries()) range(K, o.name, arrays[i] as F32, o.offset, o.offsetName, extents[i] as number);
+  const last = list.length - 1;
+  const out = list[last] as Operand;
+  const outRegion = region(arrays[last] as F32, out.offset as number, extents[last] as number);
+  for (let i = 0; i < last; i++) disjoint(K, out.name, outRegion, (list[i] as Operand).name, region(arrays[i] as F32, (list[i] as Operand).offset as number, extents[i] as number), false);
+}
+
 function checkSgemm(args: Parameters<KernelOps["sgemm"]>): void {
   const K = "sgemm";
   const [transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc] = args;
@@ -156,24 +183,14 @@ function checkSgemm(args: Parameters<KernelOps["sgemm"]>): void {
   dim(K, "k", k);
   scalar(K, "alpha", alpha);
   scalar(K, "beta", beta);
-  const A = array(K, "a", a);
-  const B = array(K, "b", b);
-  const C = array(K, "c", c);
   const [aRows, aCols] = transA ? [k, m] : [m, k];
   const [bRows, bCols] = transB ? [n, k] : [k, n];
-  leading(K, "lda", lda, aCols);
-  leading(K, "ldb", ldb, bCols);
-  leading(K, "ldc", ldc, n);
-  const readsAB = m > 0 && n > 0 && k > 0 && alpha !== 0;
-  const aExtent = readsAB ? span(aRows, aCols, lda) : 0;
-  const bExtent = readsAB ? span(bRows, bCols, ldb) : 0;
-  const cExtent = span(m, n, ldc);
-  range(K, "a", A, aOffset, "aOffset", aExtent);
-  range(K, "b", B, bOffset, "bOffset", bExtent);
-  range(K, "c", C, cOffset, "cOffset", cExtent);
-  const cRegion = region(C, cOffset, cExtent);
-  disjoint(K, "c", cRegion, "a", region(A, aOffset, aExtent), false);
-  disjoint(K, "c", cRegion, "b", region(B, bOffset, bExtent), false);
+  const reads = m > 0 && n > 0 && k > 0 && alpha !== 0;
+  operands(K, [
+    { name: "a", value: a, offset: aOffset, offsetName: "aOffset", ld: ["lda", lda, aCols], extent: () => (reads ? span(aRows, aCols, lda) : 0) },
+    { name: "b", value: b, offset: bOffset, offsetName: "bOffset", ld: ["ldb", ldb, bCols], extent: () => (reads ? span(bRows, bCols, ldb) : 0) },
+    { name: "c", value: c, offset: cOffset, offsetName: "cOffset", ld: ["ldc", ldc, n], extent: () => span(m, n, ldc) },
+  ]);
 }
 
 const packedSize = (k: number, n: number): number => k * Math.ceil(n / 8) * 8;
@@ -185,19 +202,12 @@ function checkSgemv(args: Parameters<KernelOps["sgemv"]>): void {
   dim(K, "n", n);
   scalar(K, "alpha", alpha);
   scalar(K, "beta", beta);
-  const A = array(K, "a", a);
-  const X = array(K, "x", x);
-  const Y = array(K, "y", y);
-  leading(K, "lda", lda, n);
   const reads = m > 0 && n > 0 && alpha !== 0;
-  const aExtent = reads ? span(m, n, lda) : 0;
-  const xExtent = reads ? n : 0;
-  range(K, "a", A, aOffset, "aOffset", aExtent);
-  range(K, "x", X, xOffset, "xOffset", xExtent);
-  range(K, "y", Y, yOffset, "yOffset", m);
-  const yRegion = region(Y, yOffset, m);
-  disjoint(K, "y", yRegion, "a", region(A, aOffset, aExtent), false);
-  disjoint(K, "y", yRegion, "x", region(X, xOffset, xExtent), false);
+  operands(K, [
+    { name: "a", value: a, offset: aOffset, offsetName: "aOffset", ld: ["lda", lda, n], extent: () => (reads ? span(m, n, lda) : 0) },
+    { name: "x", value: x, offset: xOffset, offsetName: "xOffset", extent: () => (reads ? n : 0) },
+    { name: "y", value: y, offset: yOffset, offsetName: "yOffset", extent: () => m },
+  ]);
 }
 
 function checkPackB(args: Parameters<KernelOps["packB"]>): void {
@@ -206,13 +216,10 @@ function checkPackB(args: Parameters<KernelOps["packB"]>): void {
   flag(K, "transB", transB);
   dim(K, "k", k);
   dim(K, "n", n);
-  const B = array(K, "b", b);
-  const P = array(K, "packed", packed);
-  leading(K, "ldb", ldb, transB ? k : n);
-  const extent = k === 0 || n === 0 ? 0 : transB ? span(n, k, ldb) : span(k, n, ldb);
-  range(K, "b", B, bOffset, "bOffset", extent);
-  range(K, "packed", P, 0, "offset", packedSize(k, n));
-  disjoint(K, "packed", region(P, 0, packedSize(k, n)), "b", region(B, bOffset, extent), false);
+  operands(K, [
+    { name: "b", value: b, offset: bOffset, offsetName: "bOffset", ld: ["ldb", ldb, transB ? k : n], extent: () => (k === 0 || n === 0 ? 0 : transB ? span(n, k, ldb) : span(k, n, ldb)) },
+    { name: "packed", value: packed, offset: 0, offsetName: "offset", extent: () => packedSize(k, n) },
+  ]);
 }
 
 function checkSgemmPacked(args: Parameters<KernelOps["sgemmPacked"]>): void {
@@ -224,21 +231,12 @@ function checkSgemmPacked(args: Parameters<KernelOps["sgemmPacked"]>): void {
   dim(K, "k", k);
   scalar(K, "alpha", alpha);
   scalar(K, "beta", beta);
-  const A = array(K, "a", a);
-  const P = array(K, "packed", packed);
-  const C = array(K, "c", c);
-  leading(K, "lda", lda, transA ? m : k);
-  leading(K, "ldc", ldc, n);
   const reads = m > 0 && n > 0 && k > 0 && alpha !== 0;
-  const aExtent = reads ? (transA ? span(k, m, lda) : span(m, k, lda)) : 0;
-  const pExtent = reads ? packedSize(k, n) : 0;
-  const cExtent = span(m, n, ldc);
-  range(K, "a", A, aOffset, "aOffset", aExtent);
-  range(K, "packed", P, 0, "offset", pExtent);
-  range(K, "c", C, cOffset, "cOffset", cExtent);
-  const cRegion = region(C, cOffset, cExtent);
-  disjoint(K, "c", cRegion, "a", region(A, aOffset, aExtent), false);
-  disjoint(K, "c", cRegion, "packed", region(P, 0, pExtent), false);
+  operands(K, [
+    { name: "a", value: a, offset: aOffset, offsetName: "aOffset", ld: ["lda", lda, transA ? m : k], extent: () => (reads ? (transA ? span(k, m, lda) : span(m, k, lda)) : 0) },
+    { name: "packed", value: packed, offset: 0, offsetName: "offset", extent: () => (reads ? packedSize(k, n) : 0) },
+    { name: "c", value: c, offset: cOffset, offsetName: "cOffset", ld: ["ldc", ldc, n], extent: () => span(m, n, ldc) },
+  ]);
 }
 
 /** Wraps an unchecked implementation so that every call validates its arguments first. */
