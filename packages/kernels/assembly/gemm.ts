@@ -138,6 +138,21 @@ function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
 /** Packs alpha * op(A)[ic.., pc..] (mc x kc) into MR-row panels laid out [panel][p][r], zero-padded rows. */
 function packAPanels(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, alpha: f32, dst: usize): void {
   const va = f32x4.splat(alpha);
+  if (transA && mc % MR == 0) {
+    // op(A) = A^T: row p of A holds element p of every op(A) row, so read A row by row (contiguous) and scatter
+    // MR floats into each panel. Panel by panel instead would step through A's rows lda floats apart, rows that
+    // (for lda a multiple of 1024) all map to one L1 set and evict each other before the next panel reuses them.
+    const panelBytes = <usize>kc << 4;
+    for (let p = 0; p < kc; p++) {
+      const src = a + ((<usize>(pc + p) * lda + ic) << 2);
+      let out = dst + (<usize>p << 4);
+      for (let ir = 0; ir < mc; ir += MR) {
+        v128.store(out, f32x4.mul(v128.load(src + (<usize>ir << 2)), va));
+        out += panelBytes;
+      }
+    }
+    return;
+  }
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     const panel = dst + ((<usize>ir * kc) << 2);
