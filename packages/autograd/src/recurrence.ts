@@ -3,11 +3,12 @@
 //
 // Forward, per step: one sgemm adds h W_hh^T into that step's pre-activations (W_hh^T packed once for all
 // steps), then one fused kernel applies every gate nonlinearity and the state update; the activated gates and
-// the states are kept for the backward pass. Backward, per step in reverse: one fused kernel gives the pre-activation gradients, one sgemm gives
-// their W_hh part of dh. The weight and bias gradients are then single products over all steps: dW_hh =
-// dPre^T [G*H, T*B] x hPrev [T*B, H] and db_hh = column sums of dPre. The input projections x W_ih^T of all
-// steps are one product before the loop (both biases added in the same pass), so dx = dxp W_ih, dW_ih = dxp^T x
-// and db_ih are single products (or column sums) after it.
+// the states are kept for the backward pass. Backward, per step in reverse: one fused kernel gives the
+// pre-activation gradients, one sgemm (on W_hh packed once) gives their W_hh part of dh. The weight and bias
+// gradients are then single products over all steps: dW_hh = dPre^T [G*H, T*B] x hPrev [T*B, H] and db_hh =
+// column sums of dPre. The input projections x W_ih^T of all steps are one product before the loop (both biases
+// added in the same pass), so dx = dxp W_ih, dW_ih = dxp^T x and db_ih are single products (or column sums)
+// after it.
 //
 // Buffers are time-major and indexed by time step t whatever the direction: hPrev[t] is the state the step at
 // time t started from. Every buffer is allocated before the loop, so the loop allocates nothing and the views
