@@ -1,6 +1,7 @@
 /**
- * @gated/kernels: WebAssembly SIMD kernels (sgemm, activations and their derivatives, row reductions), each
- * with a plain-JS twin of the same signature.
+ * @gated/kernels: WebAssembly SIMD kernels (sgemm, sgemv and packed products, activations and their
+ * derivatives, row reductions, fused recurrent steps, optimiser steps), each with a plain-JS twin of the same
+ * signature, and `RecurrentStepper`, a language model stepped token by token on pinned weights.
  *
  * `kernels` is the fastest set this engine runs: relaxed SIMD (fused multiply-add) where
  * `WebAssembly.validate` accepts it, plain SIMD otherwise. `wasmSimd`, `wasmRelaxedSimd` and `js` name each
