@@ -5,7 +5,7 @@ import { firstUsageError, int, num, type Parsed, str, type UsageError, usageErro
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { type LmConfig, type LmParams, logSoftmaxRows, stepperOf } from "./model.js";
-import { filtered, pick } from "./sampling.js";
+import { Sampler } from "./sampling.js";
 
 export const SAMPLE_HELP = `usage: pnpm generate sample --model DIR [options]
   --prime TEXT       text to start from (default: a newline, or the first known character)       --length N   characters to add (default 300)
@@ -38,16 +38,22 @@ export function sampleCommand(p: Parsed, log: (line: string) => void): number | 
   const out: string[] = [];
   if ((beam as number) > 0) out.push(...beamSearch(params, meta.config, primeIds, V, beam as number, length as number).map((c) => meta.vocab[c] as string));
   else {
-    // Read the prime; the last step's log-probabilities predict the first new character.
+    // Read the prime; the last step's logits predict the first new character. Per character: one step of the
+    // stepper and one draw of the sampler, neither of which allocates.
     const stepper = stepperOf(params, meta.config);
     const logits = new Float32Array(V);
-    for (const c of primeIds) stepper.step([c]);
+    const token = [0];
+    for (const c of primeIds) {
+      token[0] = c;
+      stepper.step(token);
+    }
+    const sampler = new Sampler(V, { temperature: temperature as number, topK: topK as number, topP: topP as number });
     const u = random.uniform(random.key(seed as number), length as number);
     for (let t = 0; t < (length as number); t++) {
-      const lp = logSoftmaxRows(stepper.logits(logits), V);
-      const c = pick(filtered(lp, { temperature: temperature as number, topK: topK as number, topP: topP as number }), u[t] as number);
+      const c = sampler.next(stepper.logits(logits), u[t] as number);
       out.push(meta.vocab[c] as string);
-      stepper.step([c]);
+      token[0] = c;
+      stepper.step(token);
     }
   }
   log(prime.join("") + out.join(""));

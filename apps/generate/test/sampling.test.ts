@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { filtered, pick } from "../src/sampling.js";
+import { filtered, pick, Sampler } from "../src/sampling.js";
 
 const logp = (ps: number[]) => ps.map(Math.log);
 
@@ -40,5 +40,32 @@ describe("samplers", () => {
     expect(counts).toEqual([6000, 3000, 1000]);
     const hot = filtered(logp([0.6, 0.3, 0.1]), { temperature: 2 });
     expect(hot[0]).toBeCloseTo(Math.sqrt(0.6) / (Math.sqrt(0.6) + Math.sqrt(0.3) + Math.sqrt(0.1)), 12);
+  });
+});
+
+describe("Sampler (the allocation-free sampler generate sample uses)", () => {
+  it("chooses what pick(filtered(log-softmax(logits))) chooses, on random logits, temperatures, top-k, top-p and draws", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        fc.constantFrom(0, 0.3, 0.7, 1, 2),
+        fc.integer({ min: 1, max: 45 }),
+        fc.constantFrom(1, 0.9, 0.5, 0.1),
+        fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        (logits, temperature, k, topP, us) => {
+          const n = logits.length;
+          const topK = Math.min(k, n);
+          const sampler = new Sampler(n, { temperature, topK, topP });
+          // The same sampler over several draws: its buffers are reused.
+          for (const u of us) {
+            const m = Math.max(...logits);
+            const lse = m + Math.log(logits.reduce((a, l) => a + Math.exp(l - m), 0));
+            const want = pick(filtered(logits.map((l) => l - lse), { temperature, topK, topP }), u);
+            expect(sampler.next(Float64Array.from(logits), u)).toBe(want);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
