@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { build, preview } from "vite";
 import { afterAll, describe, expect, it } from "vitest";
+import { RecurrentStepper } from "../src/index.js";
+import { stepperSpec } from "./browser/spec.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "browser");
 const CHROMIUM = "/usr/bin/chromium";
@@ -35,12 +37,21 @@ describe("in a browser bundle", () => {
       expect(url).toBeDefined();
       await page.goto(url as string);
       await page.waitForSelector('#out[data-done="1"]', { timeout: 30_000 });
-      const report = JSON.parse((await page.textContent("#out")) ?? "{}") as { backend: string; results: Record<string, number> };
+      const report = JSON.parse((await page.textContent("#out")) ?? "{}") as { backend: string; results: Record<string, number>; stepper: number[] };
       expect(errors).toEqual([]);
       expect(requests.filter((r) => /\.wasm(\?|$)/.test(r))).toEqual([]);
       expect(report.backend).toBe("wasm-relaxed-simd");
-      expect(Object.keys(report.results).sort()).toEqual(["wasm-relaxed-simd:sgemm", "wasm-relaxed-simd:tanh", "wasm-simd:sgemm", "wasm-simd:tanh"]);
+      expect(Object.keys(report.results).sort()).toEqual(
+        ["wasm-relaxed-simd:lstmForward", "wasm-relaxed-simd:sgemm", "wasm-relaxed-simd:tanh", "wasm-simd:lstmForward", "wasm-simd:sgemm", "wasm-simd:tanh"],
+      );
       for (const [name, diff] of Object.entries(report.results)) expect(diff, name).toBeLessThan(1e-5);
+      // The stepper in the page gives Node's logits.
+      const here = new RecurrentStepper(stepperSpec());
+      here.step([1]);
+      here.step([4]);
+      const want = Array.from(here.logits());
+      expect(report.stepper).toHaveLength(6);
+      for (const [i, v] of report.stepper.entries()) expect(Math.abs(v - (want[i] as number)), `logit ${i}`).toBeLessThan(1e-5);
     } finally {
       await browser.close();
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
