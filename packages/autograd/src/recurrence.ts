@@ -152,7 +152,7 @@ function forward(cell: RecurrenceCell, x: Tensor, p: RecurrenceParams, h0: Tenso
   const hS = new Steps(hPrev, n);
   const yS = new Steps(y, n);
   const cS = cPrev && new Steps(cPrev, n);
-  const xS = new Steps(xp, G * n);
+  const xS = xp === gates ? gS : new Steps(xp, G * n); // the GRU's input projections; the others' are the gates
   const mS = mask && new Steps(mask, B);
   const hTv = hT.storage.wasm().view();
   const cTv = cT?.storage.wasm().view();
@@ -213,7 +213,7 @@ function backward(r: Saved, g: RecurrenceOutput): (Tensor | undefined)[] {
   const hS = new Steps(r.hPrev, n);
   const cS = r.cPrev && new Steps(r.cPrev, n);
   const dS = new Steps(dPre, G * n);
-  const dxS = new Steps(dxp, G * n);
+  const dxS = dxp === dPre ? dS : new Steps(dxp, G * n);
   const mS = r.mask && new Steps(r.mask, B);
   const cTv = r.cT?.storage.wasm().view();
   let dh = dhA.storage.wasm().view();
