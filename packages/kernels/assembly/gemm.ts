@@ -37,26 +37,27 @@ export function sgemm(
   }
   // beta == 0: the first K block writes C instead of adding to it (no pass to zero C first).
   if (beta != 0) scaleC(m, n, beta, c, ldc);
-  blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, beta == 0, c, ldc, work);
+  blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, 0, 0, beta == 0, c, ldc, work);
 }
 
 /**
  * The blocked product C (+)= alpha op(A) op(B) for m >= 1: K in equal blocks, A in MC-row blocks (packed, or read
  * in place when it is stored row-major with alpha = 1 and whole MR-row panels: then packing would only copy
- * it), B packed panel by panel or prepacked. `overwrite`: the first K block stores into C instead of adding.
+ * it), B packed panel by panel or prepacked (then `packedPad` is the padded width of the packed matrix and `j0`, a
+ * multiple of NR, the first of its columns this product computes). `overwrite`: the first K block stores into C
+ * instead of adding.
  */
 function blocked(
   transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32,
-  prepacked: usize, overwrite: bool, c: usize, ldc: i32, work: usize,
+  prepacked: usize, packedPad: i32, j0: i32, overwrite: bool, c: usize, ldc: i32, work: usize,
 ): void {
   const packA = work;
   const packB = work + PACK_A_BYTES;
   const tile = packB + PACK_B_BYTES;
-  const nPad = paddedCols(n);
   const kcMax = kBlockDepth(k);
   for (let pc = 0; pc < k; pc += kcMax) {
     const kc = min(kcMax, k - pc);
-    const bBlock = prepacked == 0 ? <usize>0 : prepacked + ((<usize>pc * nPad) << 2);
+    const bBlock = prepacked == 0 ? <usize>0 : prepacked + ((<usize>pc * packedPad + <usize>j0 * kc) << 2);
     for (let ic = 0; ic < m; ic += MC) {
       const mc = min(MC, m - ic);
       const direct = !transA && alpha == 1 && mc % MR == 0;
@@ -67,15 +68,21 @@ function blocked(
   }
 }
 
-/** C <- alpha * op(A) * B + beta * C with B packed by packB (same k and n). */
-export function sgemmPacked(transA: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, packed: usize, beta: f32, c: usize, ldc: i32, work: usize): void {
+/**
+ * C <- alpha * op(A) * B[:, j0 : j0 + n] + beta * C with B ([k, packedN]) packed by packB; j0 is a multiple of NR
+ * (a thread computes a block of columns: 0 and packedN = n for the whole product). C points at column j0's block.
+ */
+export function sgemmPacked(
+  transA: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, packed: usize, packedN: i32, j0: i32,
+  beta: f32, c: usize, ldc: i32, work: usize,
+): void {
   if (m <= 0 || n <= 0) return;
   if (alpha == 0 || k <= 0) {
     scaleC(m, n, beta, c, ldc);
     return;
   }
   if (beta != 0) scaleC(m, n, beta, c, ldc);
-  blocked(transA, 0, m, n, k, alpha, a, lda, 0, 0, packed, beta == 0, c, ldc, work);
+  blocked(transA, 0, m, n, k, alpha, a, lda, 0, 0, packed, paddedCols(packedN), j0, beta == 0, c, ldc, work);
 }
 
 /** C <- beta * C (beta == 0 writes zeros without reading C). */

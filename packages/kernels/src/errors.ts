@@ -28,3 +28,16 @@ export class WasmMemoryError extends RangeError {
     this.name = "WasmMemoryError";
   }
 }
+
+/**
+ * Raised for a bad thread count (`setThreads`, `GATED_THREADS`), and when a kernel worker thread fails: its call
+ * threw, or the thread ended before finishing its part of a call (the call's result is then incomplete).
+ * @since 0.2.0
+ */
+export class ThreadError extends Error {
+  readonly _tag = "ThreadError" as const;
+  constructor(message: string) {
+    super(message);
+    this.name = "ThreadError";
+  }
+}

@@ -21,17 +21,18 @@ import type { Kernels } from "./types.js";
 import { WasmF32 } from "./wasm-f32.js";
 import { wasmOps } from "./wasm.js";
 
-export { KernelArgumentError, WasmMemoryError } from "./errors.js";
+export { KernelArgumentError, ThreadError, WasmMemoryError } from "./errors.js";
 export type { HeapStats } from "./heap.js";
 export type { Backend, F32, KernelOps, Kernels } from "./types.js";
 export { RecurrentStepper, type StepperLayer, type StepperMode, type StepperSpec } from "./stepper.js";
+export { setThreads, type ThreadInfo, threadInfo } from "./threads.js";
 export { WasmF32 } from "./wasm-f32.js";
 
 /** The plain WebAssembly SIMD kernels. */
-export const wasmSimd: Kernels = checked("wasm-simd", wasmOps(simdRaw));
+export const wasmSimd: Kernels = checked("wasm-simd", wasmOps(simdRaw, 0));
 
 /** The relaxed-SIMD kernels (fused multiply-add in sgemm), or undefined where the engine lacks relaxed SIMD. */
-export const wasmRelaxedSimd: Kernels | undefined = relaxedRaw ? checked("wasm-relaxed-simd", wasmOps(relaxedRaw)) : undefined;
+export const wasmRelaxedSimd: Kernels | undefined = relaxedRaw ? checked("wasm-relaxed-simd", wasmOps(relaxedRaw, 1)) : undefined;
 
 /** The plain-JS twins: the reference every WebAssembly kernel is tested against. */
 export const js: Kernels = checked("js", jsOps);

@@ -1,10 +1,18 @@
-// Instantiates the embedded WebAssembly kernels synchronously, on one shared memory.
+// Instantiates the embedded WebAssembly kernels synchronously, on one memory.
 //
 // Both builds import the same WebAssembly.Memory, so a WasmF32 allocated once works with either. Their static
 // data (the log table of Mathf.log) is identical and sits below the heap base. The relaxed-SIMD build is used
-// only where WebAssembly.validate accepts it (Chromium does; Node 20 needs
-// --experimental-wasm-relaxed-simd).
-import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./generated/wasm.js";
+// only where WebAssembly.validate accepts it (Chromium does; Node 20 needs --experimental-wasm-relaxed-simd).
+//
+// The memory is shared (a SharedArrayBuffer) wherever the engine allows it, so that worker threads (threads.ts)
+// can instantiate the same modules on it; otherwise (a page that is not cross-origin isolated) it is ordinary
+// memory, the modules are patched to import it (see scripts/build.mjs), and the kernels run on one thread.
+import {
+  RELAXED_SIMD_WASM_BASE64,
+  RELAXED_SIMD_WASM_SHARED_FLAG_OFFSET,
+  SIMD_WASM_BASE64,
+  SIMD_WASM_SHARED_FLAG_OFFSET,
+} from "./generated/wasm.js";
 import { Heap } from "./heap.js";
 
 /** The raw exports of the kernels module: byte pointers and sizes, no checks. */
@@ -14,7 +22,10 @@ export interface RawKernels {
     alpha: number, a: number, lda: number, b: number, ldb: number,
     beta: number, c: number, ldc: number, work: number,
   ): void;
-  sgemmPacked(transA: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, packed: number, beta: number, c: number, ldc: number, work: number): void;
+  sgemmPacked(
+    transA: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, packed: number, packedN: number, j0: number,
+    beta: number, c: number, ldc: number, work: number,
+  ): void;
   sgemv(m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
   packB(transB: number, k: number, n: number, b: number, ldb: number, dst: number): void;
   packedBSize(k: number, n: number): number;
@@ -54,25 +65,55 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const memory = new WebAssembly.Memory({ initial: 32 });
+/** The largest memory WebAssembly allows (4 GiB): a shared memory must declare its maximum. */
+const MAX_PAGES = 65536;
 
-function instantiate(bytes: Uint8Array<ArrayBuffer>): RawKernels {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+function sharedMemory(): WebAssembly.Memory | undefined {
+  if (typeof SharedArrayBuffer !== "function") return undefined;
+  try {
+    return new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared: true });
+  } catch {
+    return undefined;
+  }
+}
+
+const shared = sharedMemory();
+
+/** The memory every module imports; `memory.buffer` is a SharedArrayBuffer when `isShared`. */
+export const memory: WebAssembly.Memory = shared ?? new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES });
+
+/** True when the memory is shared, so that worker threads can use it. */
+export const isShared = shared !== undefined;
+
+function moduleBytes(b64: string, flagOffset: number): Uint8Array<ArrayBuffer> {
+  const bytes = decodeBase64(b64);
+  if (!isShared) bytes[flagOffset] = 1;
+  return bytes;
+}
+
+function instantiate(module: WebAssembly.Module): RawKernels {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   return instance.exports as unknown as RawKernels;
 }
 
-/** The plain-SIMD build (WebAssembly SIMD is in every current engine). */
-export const simdRaw: RawKernels = instantiate(decodeBase64(SIMD_WASM_BASE64));
+/** The compiled plain-SIMD module (workers instantiate it on the same memory). */
+export const simdModule: WebAssembly.Module = new WebAssembly.Module(moduleBytes(SIMD_WASM_BASE64, SIMD_WASM_SHARED_FLAG_OFFSET));
 
-const relaxedBytes = decodeBase64(RELAXED_SIMD_WASM_BASE64);
+/** The plain-SIMD build (WebAssembly SIMD is in every current engine). */
+export const simdRaw: RawKernels = instantiate(simdModule);
+
+const relaxedBytes = moduleBytes(RELAXED_SIMD_WASM_BASE64, RELAXED_SIMD_WASM_SHARED_FLAG_OFFSET);
+
+/** The compiled relaxed-SIMD module, or undefined where the engine does not validate it. */
+export const relaxedModule: WebAssembly.Module | undefined = WebAssembly.validate(relaxedBytes) ? new WebAssembly.Module(relaxedBytes) : undefined;
 
 /** The relaxed-SIMD build, or undefined where the engine does not validate it. */
-export const relaxedRaw: RawKernels | undefined = WebAssembly.validate(relaxedBytes) ? instantiate(relaxedBytes) : undefined;
+export const relaxedRaw: RawKernels | undefined = relaxedModule === undefined ? undefined : instantiate(relaxedModule);
 
 /** The heap shared by both builds. */
 export const heap = new Heap(memory, Math.max(simdRaw.heapBase(), relaxedRaw?.heapBase() ?? 0));
 
-/** Scratch memory for sgemm, allocated first (at the bottom of the heap, where it never blocks trimming) and kept. */
+/** Scratch memory for sgemm on the calling thread, allocated first (at the bottom of the heap, where it never blocks trimming) and kept. */
 const gemmWork = heap.alloc(simdRaw.gemmWorkBytes());
 
 export function gemmWorkPtr(): number {

@@ -7,6 +7,8 @@
 import { KernelArgumentError } from "./errors.js";
 import { gemmWorkPtr, heap, type RawKernels, relaxedRaw, simdRaw } from "./instance.js";
 import { WasmF32 } from "./wasm-f32.js";
+import { Split } from "./split.js";
+import type { KernelName } from "./threads.js";
 
 /** The cell of every layer: PyTorch's nn.LSTM, nn.GRU, nn.RNN (tanh or relu). */
 export type StepperMode = "lstm" | "gru" | "rnn_tanh" | "rnn_relu";
@@ -84,6 +86,7 @@ export class RecurrentStepper {
   readonly classes: number;
   readonly layerCount: number;
   readonly #raw: RawKernels;
+  readonly #split: Split;
   readonly #G: number;
   readonly #table: WasmF32;
   readonly #layers: Layer[];
@@ -119,6 +122,7 @@ export class RecurrentStepper {
     this.classes = C;
     this.layerCount = spec.layers.length;
     this.#raw = relaxedRaw ?? simdRaw;
+    this.#split = new Split(this.#raw as unknown as Record<KernelName, (...a: number[]) => void>, relaxedRaw === undefined ? 0 : 1);
     this.#G = G;
     const raw = this.#raw;
     const many = B > 1;
@@ -224,8 +228,8 @@ export class RecurrentStepper {
 
   /** out [B, n] = x [B, k] W^T + beta out: W [n, k] for one row (a matrix-vector product), packed W^T for several. */
   #product(w: number, x: number, out: number, n: number, k: number, beta: number): void {
-    if (this.batch === 1) this.#raw.sgemv(n, k, 1, w, k, x, beta, out);
-    else this.#raw.sgemmPacked(0, this.batch, n, k, 1, x, k, w, beta, out, n, gemmWorkPtr());
+    if (this.batch === 1) this.#split.sgemv(n, k, 1, w, k, x, beta, out);
+    else this.#split.sgemmPacked(0, this.batch, n, k, 1, x, k, w, beta, out, n, gemmWorkPtr());
   }
 
   /** The logits [B, C] of the last step, copied into `out` (allocated when not given). */
