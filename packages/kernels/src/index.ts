@@ -25,7 +25,7 @@ export { KernelArgumentError, ThreadError, WasmMemoryError } from "./errors.js";
 export type { HeapStats } from "./heap.js";
 export type { Backend, F32, KernelOps, Kernels } from "./types.js";
 export { RecurrentStepper, type StepperLayer, type StepperMode, type StepperSpec } from "./stepper.js";
-export { setThreads, type ThreadInfo, threadInfo } from "./threads.js";
+export { setThreads, type ThreadInfo, threadInfo, threadsReady } from "./threads.js";
 export { WasmF32 } from "./wasm-f32.js";
 
 /** The plain WebAssembly SIMD kernels. */

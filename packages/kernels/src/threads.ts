@@ -228,6 +228,11 @@ class Pool {
     Atomics.notify(this.ctrl, CTRL.CLAIM);
   }
 
+  /** Workers that have instantiated the kernels and entered their loop. */
+  ready(): number {
+    return Atomics.load(this.ctrl, CTRL.READY);
+  }
+
   /** Calls run by workers so far (not by the calling thread). */
   workerCalls(): number {
     return Atomics.load(this.ctrl, CTRL.WORKED);
@@ -315,6 +320,25 @@ export function threadInfo(): ThreadInfo {
   };
   const reason = current.reason ?? (current.pool !== undefined && current.pool.startErrors.length > 0 ? current.pool.startErrors.join("; ") : undefined);
   return reason === undefined ? base : { ...base, reason };
+}
+
+/**
+ * Starts the worker threads now (they otherwise start at the first call large enough to split) and resolves when
+ * every one is running, so that a benchmark's first timed call uses them; with one thread, at once. Rejects with
+ * ThreadError when a worker fails to start or does not start within `timeoutMs`.
+ * @since 0.2.0
+ */
+export async function threadsReady(timeoutMs = 30_000): Promise<ThreadInfo> {
+  const use = activePool();
+  const deadline = Date.now() + timeoutMs;
+  while (use !== undefined && use.pool.ready() < use.pool.workers) {
+    const info = threadInfo();
+    if (use.pool.startErrors.length > 0 || Date.now() > deadline) {
+      throw new ThreadError(`kernel worker threads did not start: ${info.reason ?? `${use.pool.ready()} of ${use.pool.workers} running after ${timeoutMs} ms`}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return threadInfo();
 }
 
 /** The pool to split a call over (started on first use) and the threads to use; undefined when one thread is in effect. */

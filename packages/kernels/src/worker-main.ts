@@ -20,6 +20,7 @@ export const CTRL = {
   STOP: 6,
   SPIN: 7,
   ALIVE: 8,
+  READY: 9,
   /** Char codes of the first error's message, 0-terminated. */
   MESSAGE: 16,
   WORDS: 128,
@@ -50,7 +51,7 @@ export interface WorkerInit {
  * `process.exit` in the worker), so that a caller waiting for this thread learns it is gone.
  */
 export function workerMain(init: WorkerInit, onExit: ((hook: () => void) => void) | undefined): void {
-  const C = { CLAIM: 0, DONE: 1, SLEEPERS: 2, ERROR: 3, DEAD: 4, WORKED: 5, STOP: 6, SPIN: 7, ALIVE: 8, MESSAGE: 16, WORDS: 128 };
+  const C = { CLAIM: 0, DONE: 1, SLEEPERS: 2, ERROR: 3, DEAD: 4, WORKED: 5, STOP: 6, SPIN: 7, ALIVE: 8, READY: 9, MESSAGE: 16, WORDS: 128 };
   const ENTRY_SLOTS = 24;
   const ctrl = new Int32Array(init.memory.buffer, init.ctrlPtr, C.WORDS);
   const table = new Float64Array(init.memory.buffer, init.tablePtr, 64 * ENTRY_SLOTS);
@@ -84,6 +85,7 @@ export function workerMain(init: WorkerInit, onExit: ((hook: () => void) => void
     Atomics.notify(ctrl, C.DONE);
     return;
   }
+  Atomics.add(ctrl, C.READY, 1);
   const args: number[] = [];
   const run = (i: number, total: number): void => {
     const e = i * ENTRY_SLOTS;

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allocF32, type Kernels, setThreads, ThreadError, threadInfo, wasmF32From } from "../src/index.js";
+import { allocF32, type Kernels, setThreads, ThreadError, threadInfo, threadsReady, wasmF32From } from "../src/index.js";
 import { gemmPlan, THRESHOLDS } from "../src/split.js";
 import { activePool, INJECT } from "../src/threads.js";
 import { randomF32, runs, wasmBackends } from "./util.js";
@@ -187,12 +187,23 @@ describe("how a GEMM is split", () => {
 });
 
 describe("thread counts", () => {
+  it("threadsReady starts the workers and resolves when every one runs", async () => {
+    setThreads(1);
+    expect(await threadsReady()).toMatchObject({ threads: 1 });
+    setThreads(3);
+    const info = await threadsReady();
+    expect(info).toMatchObject({ threads: 3, workers: 2 });
+    expect(activePool()?.pool.ready()).toBe(2);
+    setThreads(2);
+  });
+
   it("setThreads takes a whole number from 1 to 64 and reports it; anything else is a clear error", () => {
     for (const bad of [0, -1, 1.5, 65, Number.NaN]) expect(() => setThreads(bad)).toThrow(/whole number from 1 to 64/);
     expect(setThreads(1)).toBe(1);
     expect(threadInfo().threads).toBe(1);
     expect(setThreads(2)).toBe(2);
-    expect(threadInfo()).toMatchObject({ threads: 2, workers: 1 });
+    // A pool started for more threads is kept (its extra workers sleep): blocks are cut for 2 threads.
+    expect(threadInfo()).toMatchObject({ threads: 2, workers: 2 });
     expect(threadInfo().cores).toBeGreaterThanOrEqual(1);
   });
 
@@ -240,7 +251,7 @@ describe("a worker that fails", () => {
   it("whose kernel throws makes the call throw that error, and the pool keeps working", async () => {
     await workersReady();
     expect(() => jobWith(INJECT.THROW)).toThrow(ThreadError);
-    expect(() => jobWith(INJECT.THROW)).toThrow(/a kernel failed in worker thread 1: a failure injected by a test/);
+    expect(() => jobWith(INJECT.THROW)).toThrow(/a kernel failed in worker thread \d: a failure injected by a test/);
     sameBits(() => {
       const x = wasmF32From(randomF32(1 << 14, 9));
       (wasmBackends[0] as Kernels).tanh(x, x, 1 << 14);
