@@ -1,6 +1,6 @@
-"""The PyTorch side of `pnpm bench lstm`: the same models as apps/bench/src/lstm.ts, on one thread.
+"""The PyTorch side of `pnpm bench lstm`: the same models as apps/bench/src/lstm.ts, on THREADS threads (default 1).
 
-Usage: python3 torch_lstm.py SECONDS HIDDEN[,HIDDEN...] GEN_TOKENS
+Usage: python3 torch_lstm.py SECONDS HIDDEN[,HIDDEN...] GEN_TOKENS [THREADS]
 Prints one JSON object per line: {"suite", "hidden", "cell", "tokens_per_s"}, and first {"suite": "gemm", "gflops"} for
 its own sgemm 32x320x1024 (a reference BLAS there would make every comparison meaningless).
 Training: embedding 96->64, one recurrent layer (LSTM or GRU, H), linear ->96, mean cross-entropy, Adam (lr 2e-3),
@@ -79,7 +79,7 @@ def main():
     seconds = float(sys.argv[1])
     hidden = [int(h) for h in sys.argv[2].split(",")]
     tokens = int(sys.argv[3])
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
     print(json.dumps({"suite": "gemm", "shape": "32x320x1024", "gflops": gemm_rate(seconds)}), flush=True)
     for cell in ("lstm", "gru"):
         for h in hidden:

@@ -4,14 +4,15 @@
 // train tf.layers.embedding, so there the embedding is a one-hot input times a dense layer (the same function);
 // its GRU is the original form (reset gate before the product), PyTorch's and ours apply it after. PyTorch (one
 // thread, python/torch_lstm.py) runs the same models where an interpreter with torch is found. Generation: 500
-// tokens one at a time at the largest H (greedy), tokens per second.
+// tokens one at a time at the largest H (greedy), tokens per second. gated and PyTorch run at every thread count
+// asked for (--threads), tfjs-wasm on one (it has no threads in Node).
 import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
 import { adam, clipByGlobalNorm, embedding, initRecurrent, linearSequenceCrossEntropy, random, recurrent, recurrentStepper, xavierUniform } from "@gated/nn";
 import * as tfl from "@tensorflow/tfjs";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { allocF32, kernels, wasmF32From } from "@gated/kernels";
+import { allocF32, kernels, setThreads, threadsReady, wasmF32From } from "@gated/kernels";
 import { printable } from "@gated/train";
 import type { BenchRecord, LstmImpl as Impl } from "./records.js";
 import { table } from "./records.js";
@@ -168,6 +169,8 @@ export interface LstmOptions {
   readonly hidden?: readonly number[];
   /** The Python interpreter to run PyTorch with; "none" skips PyTorch; default: the first of python3, /usr/bin/python3 with torch. */
   readonly torch?: string;
+  /** Thread counts for gated and PyTorch (default: one). */
+  readonly threads?: readonly number[];
 }
 
 /** The first interpreter that imports torch, or a reason why there is none. */
@@ -188,11 +191,14 @@ interface TorchRecord {
   readonly gflops?: number;
 }
 
-/** Runs python/torch_lstm.py on one thread; its JSON lines, or a reason it failed. */
-function runTorch(python: string, seconds: number, hidden: readonly number[], tokens: number): TorchRecord[] | string {
+/**
+ * Runs python/torch_lstm.py with PyTorch's intra-op pool on `threads` threads and OpenBLAS on `blasThreads`; its
+ * JSON lines, or a reason it failed.
+ */
+function runTorch(python: string, seconds: number, hidden: readonly number[], tokens: number, threads: number, blasThreads: number): TorchRecord[] | string {
   const script = fileURLToPath(new URL("../python/torch_lstm.py", import.meta.url));
-  const one = { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const r = spawnSync(python, [script, String(seconds), hidden.join(","), String(tokens)], { encoding: "utf8", env: { ...process.env, ...one }, timeout: 3_600_000 });
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(blasThreads) };
+  const r = spawnSync(python, [script, String(seconds), hidden.join(","), String(tokens), String(threads)], { encoding: "utf8", env, timeout: 3_600_000 });
   if (r.status !== 0) return `PyTorch failed (exit ${r.status ?? r.signal}): ${printable((r.stderr ?? "").trim().split("\n").pop() ?? "")}`;
   try {
     return r.stdout.trim().split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as TorchRecord);
@@ -201,79 +207,139 @@ function runTorch(python: string, seconds: number, hidden: readonly number[], to
   }
 }
 
-/** One thread everywhere in this suite: the `threads` field of every record. */
-const THREADS = 1;
+/**
+ * PyTorch on `threads` threads at its best: with more than one, Debian's OpenBLAS (pthreads) on as many threads
+ * makes small products slower than one thread does (its threads contend with PyTorch's own pool), so both
+ * configurations run and each case keeps the faster, with the OpenBLAS thread count it used.
+ */
+function bestTorch(python: string, seconds: number, hidden: readonly number[], tokens: number, threads: number): (TorchRecord & { blas: number })[] | string {
+  const configs = threads === 1 ? [1] : [threads, 1];
+  const best = new Map<string, TorchRecord & { blas: number }>();
+  for (const blas of configs) {
+    const out = runTorch(python, seconds, hidden, tokens, threads, blas);
+    if (typeof out === "string") return out;
+    for (const r of out) {
+      const key = `${r.suite} ${r.hidden ?? ""}`;
+      const value = r.tokens_per_s ?? r.gflops ?? 0;
+      const had = best.get(key);
+      if (had === undefined || value > (had.tokens_per_s ?? had.gflops ?? 0)) best.set(key, { ...r, blas });
+    }
+  }
+  return [...best.values()];
+}
 
-export async function runLstm({ seconds, log, hidden = [128, 256], torch }: LstmOptions): Promise<BenchRecord[]> {
+export async function runLstm({ seconds, log, hidden = [128, 256], torch, threads = [1] }: LstmOptions): Promise<BenchRecord[]> {
   await tfjsWasm();
   const tf = tfl;
   const records: BenchRecord[] = [];
   const N = 500;
   const HG = Math.max(...hidden);
-  log(`lstm: training step (embedding ${V}->${E}, LSTM or GRU H, linear ->${V}, mean cross-entropy, Adam, clip ${CLIP}, B=${B}, T=${T}), tokens/s; ${seconds}s per case; one thread`);
-  // The GEMM the training rate is measured against: relaxed-SIMD sgemm 32x320x1024 (what pnpm bench gemm runs),
-  // timed before and after the training cases; the faster of the two counts (the harder reference to reach).
-  const gemmBefore = gemmRate(seconds);
-  const rate: Record<string, Partial<Record<Impl, number>>> = {};
+  log(
+    `lstm: training step (embedding ${V}->${E}, LSTM or GRU H, linear ->${V}, mean cross-entropy, Adam, clip ${CLIP}, B=${B}, T=${T}), tokens/s; ${seconds}s per case; ` +
+      `gated and PyTorch at ${threads.join(", ")} thread(s), tfjs-wasm on one`,
+  );
+  // Rows are "suite H"; columns "impl threads".
+  const rate: Record<string, Record<string, number>> = {};
+  const put = (suite: string, H: number, impl: Impl, t: number, tokens: number) => {
+    const key = `${suite} ${H}`;
+    rate[key] = { ...rate[key], [`${impl} ${t}`]: tokens };
+  };
   const effective: Record<string, number> = {};
+  const gemm: Record<number, number> = {};
+  for (const t of threads) {
+    setThreads(t);
+    await threadsReady();
+    // The GEMM the training rate is measured against: relaxed-SIMD sgemm 32x320x1024 (what pnpm bench gemm runs)
+    // at the same thread count, timed before and after the training cases; the faster counts (the harder reference).
+    const gemmBefore = gemmRate(seconds);
+    for (const cell of ["lstm", "gru"] as const) {
+      for (const H of hidden) {
+        const g = gatedTrainStep(H, cell);
+        const g0 = g();
+        // Same task and initial scale as the others: it starts near log(96) = 4.56.
+        if (!(Math.abs(g0 - Math.log(V)) < 0.5)) throw new Error(`${cell} initial loss ${g0} (gated) is not near log(${V})`);
+        const gTok = (B * T) / timeCall(g, { seconds });
+        const suite = `${cell}-train` as const;
+        const gflops = (gTok * trainFlopsPerToken(cell, H)) / 1e9;
+        effective[`${suite} ${H} ${t}`] = gflops;
+        put(suite, H, "gated", t, gTok);
+        records.push({ suite, hidden: H, impl: "gated", threads: t, tokens_per_s: gTok, effective_gflops: gflops });
+      }
+    }
+    gemm[t] = Math.max(gemmBefore, gemmRate(seconds));
+    const gGen = N / timeCall(gatedGenerate(HG, N), { seconds });
+    put("lstm-generate", HG, "gated", t, gGen);
+    records.push({ suite: "lstm-generate", hidden: HG, impl: "gated", threads: t, tokens_per_s: gGen });
+  }
+  setThreads(1);
   for (const cell of ["lstm", "gru"] as const) {
     for (const H of hidden) {
-      const g = gatedTrainStep(H, cell);
-      const t = tfjsTrainStep(tf, H, cell);
-      const g0 = g();
-      const t0 = t();
-      // Same task and initial scale: both start near log(96) = 4.56.
-      if (!(Math.abs(g0 - Math.log(V)) < 0.5 && Math.abs(t0 - Math.log(V)) < 0.5)) throw new Error(`${cell} initial losses ${g0} (gated) and ${t0} (tfjs) are not near log(${V})`);
-      const gTok = (B * T) / timeCall(g, { seconds });
-      const tTok = (B * T) / timeCall(t, { seconds });
-      const suite = `${cell}-train` as const;
-      const gflops = (gTok * trainFlopsPerToken(cell, H)) / 1e9;
-      effective[`${suite} ${H}`] = gflops;
-      rate[`${suite} ${H}`] = { gated: gTok, "tfjs-wasm": tTok };
-      records.push({ suite, hidden: H, impl: "gated", threads: THREADS, tokens_per_s: gTok, effective_gflops: gflops }, { suite, hidden: H, impl: "tfjs-wasm", threads: THREADS, tokens_per_s: tTok });
+      const tStep = tfjsTrainStep(tf, H, cell);
+      const t0 = tStep();
+      if (!(Math.abs(t0 - Math.log(V)) < 0.5)) throw new Error(`${cell} initial loss ${t0} (tfjs) is not near log(${V})`);
+      const tTok = (B * T) / timeCall(tStep, { seconds });
+      put(`${cell}-train`, H, "tfjs-wasm", 1, tTok);
+      records.push({ suite: `${cell}-train`, hidden: H, impl: "tfjs-wasm", threads: 1, tokens_per_s: tTok });
     }
   }
-  const gemm = Math.max(gemmBefore, gemmRate(seconds));
-  const gGen = N / timeCall(gatedGenerate(HG, N), { seconds });
   const tGen = N / timeCall(tfjsGenerate(tf, HG, N), { seconds });
-  rate[`lstm-generate ${HG}`] = { gated: gGen, "tfjs-wasm": tGen };
-  records.push({ suite: "lstm-generate", hidden: HG, impl: "gated", threads: THREADS, tokens_per_s: gGen }, { suite: "lstm-generate", hidden: HG, impl: "tfjs-wasm", threads: THREADS, tokens_per_s: tGen });
+  put("lstm-generate", HG, "tfjs-wasm", 1, tGen);
+  records.push({ suite: "lstm-generate", hidden: HG, impl: "tfjs-wasm", threads: 1, tokens_per_s: tGen });
   const found = findTorch(torch);
-  let torchGemm: number | undefined;
+  const torchGemm: Record<number, number> = {};
   let note = "skip" in found ? found.skip : undefined;
   if ("python" in found) {
-    const out = runTorch(found.python, seconds, hidden, N);
-    if (typeof out === "string") note = out;
-    else {
+    for (const t of threads) {
+      const out = bestTorch(found.python, seconds, hidden, N, t);
+      if (typeof out === "string") {
+        note = out;
+        break;
+      }
       for (const r of out) {
-        if (r.suite === "gemm") torchGemm = r.gflops;
+        if (r.suite === "gemm" && r.gflops !== undefined) torchGemm[t] = r.gflops;
         else if ((r.suite === "lstm-train" || r.suite === "gru-train" || r.suite === "lstm-generate") && typeof r.hidden === "number" && typeof r.tokens_per_s === "number") {
-          const key = `${r.suite} ${r.hidden}`;
-          rate[key] = { ...rate[key], torch: r.tokens_per_s };
-          records.push({ suite: r.suite, hidden: r.hidden, impl: "torch", threads: THREADS, tokens_per_s: r.tokens_per_s });
+          put(r.suite, r.hidden, "torch", t, r.tokens_per_s);
+          records.push({ suite: r.suite, hidden: r.hidden, impl: "torch", threads: t, blas_threads: r.blas, tokens_per_s: r.tokens_per_s });
         }
       }
     }
   }
   const fmt = (v: number | undefined) => (v === undefined ? "-" : v.toFixed(0));
   const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "-" : `${(a / b).toFixed(2)}x`);
+  const header = ["case", ...threads.map((t) => `gated ${t}t`), "tfjs-wasm", ...threads.map((t) => `torch ${t}t`)];
+  header.push(...threads.map((t) => `gated ${t}t / torch 1t`), `gated ${threads.at(-1)}t / tfjs`, ...threads.map((t) => `gated ${t}t GFLOP/s (% of GEMM ${t}t)`));
   const rows = Object.entries(rate).map(([key, r]) => {
     const [suite, H] = key.split(" ") as [string, string];
-    const eff = effective[key];
+    const torchOne = r["torch 1"];
     return [
-      `${suite} H=${H}`, fmt(r.gated), fmt(r["tfjs-wasm"]), fmt(r.torch), ratio(r.gated, r.torch), ratio(r.gated, r["tfjs-wasm"]),
-      eff === undefined ? "-" : `${eff.toFixed(1)} (${((100 * eff) / gemm).toFixed(0)}%)`,
+      `${suite} H=${H}`,
+      ...threads.map((t) => fmt(r[`gated ${t}`])),
+      fmt(r["tfjs-wasm 1"]),
+      ...threads.map((t) => fmt(r[`torch ${t}`])),
+      ...threads.map((t) => ratio(r[`gated ${t}`], torchOne)),
+      ratio(r[`gated ${threads.at(-1)}`], r["tfjs-wasm 1"]),
+      ...threads.map((t) => {
+        const eff = effective[`${key} ${t}`];
+        return eff === undefined ? "-" : `${eff.toFixed(1)} (${((100 * eff) / (gemm[t] as number)).toFixed(0)}%)`;
+      }),
     ];
   });
-  log(table(["case", "gated", "tfjs-wasm", "torch", "gated/torch", "gated/tfjs", "gated GFLOP/s (% of GEMM)"], rows));
-  log(`tokens/s, higher is better. GFLOP/s: model FLOPs per step / step time, against gated's relaxed sgemm 32x320x1024 here: ${gemm.toFixed(1)} GFLOP/s.`);
-  if (torchGemm !== undefined) {
-    log(`PyTorch's own sgemm 32x320x1024: ${torchGemm.toFixed(1)} GFLOP/s${torchGemm < gemm ? " (slower than ours: is its BLAS the reference one? install libopenblas0-pthread)" : ""}.`);
+  log(table(header, rows));
+  log(
+    `tokens/s, higher is better. GFLOP/s: model FLOPs per step / step time, against gated's relaxed sgemm 32x320x1024 here: ` +
+      threads.map((t) => `${(gemm[t] as number).toFixed(1)} GFLOP/s on ${t} thread(s)`).join(", ") + ".",
+  );
+  for (const t of threads) {
+    const tg = torchGemm[t];
+    if (tg === undefined) continue;
+    log(`PyTorch's own sgemm 32x320x1024 on ${t} thread(s): ${tg.toFixed(1)} GFLOP/s${tg < (gemm[t] as number) ? " (slower than ours: is its BLAS the reference one? install libopenblas0-pthread)" : ""}.`);
+  }
+  if (threads.some((t) => t > 1) && Object.keys(torchGemm).length > 0) {
+    log("PyTorch on N > 1 threads: the faster, per case, of OpenBLAS on N threads and on 1 (blas_threads in the records).");
   }
   if (note !== undefined) log(note);
   return records;
 }
-
 
 /** GFLOP/s of the relaxed-SIMD (or plain) sgemm on 32x320x1024, the training step's largest product shape. */
 function gemmRate(seconds: number): number {

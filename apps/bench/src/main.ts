@@ -5,6 +5,7 @@
 import "@gated/train/relaxed-simd";
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { threadInfo } from "@gated/kernels";
 import { EXIT, fsReason, isUsageError, num, parseArgs, printable, str, type UsageError, usageError, writeFileAtomic } from "@gated/train";
 import { runAutograd } from "./autograd.js";
 import { runGemm } from "./gemm.js";
@@ -14,11 +15,13 @@ import type { BenchRecord } from "./records.js";
 const SUITES = { gemm: runGemm, autograd: runAutograd, lstm: runLstm } as const;
 type Suite = keyof typeof SUITES;
 
-const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S] [--shapes MxKxN,...]
+const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S] [--threads N,...] [--shapes MxKxN,...]
   SUITE         one of: ${Object.keys(SUITES).join(", ")} (default: all)
   --json FILE   also write every record to FILE as a JSON array
   --quick       shorter timing (0.15 s per case), as used by pnpm start
   --seconds S   seconds of timing per case (default 1)
+  --threads LIST  thread counts to run gated's kernels (and PyTorch) with, side by side, e.g. 1,2
+                (default: ${threadInfo().threads}, which is every core, or GATED_THREADS where set)
   --shapes LIST gemm shapes to run instead of the standard set, e.g. 64x64x64,1x320x1024
   --hidden LIST lstm hidden sizes to train (default 128,256); generation runs at the largest
   --torch PYTHON  the interpreter that runs PyTorch in the lstm suite ("none" skips it; default: python3 or
@@ -31,6 +34,7 @@ interface Args {
   shapes?: [number, number, number][];
   hidden?: number[];
   torch?: string;
+  threads: number[];
 }
 
 function parseShapes(list: string | undefined): [number, number, number][] | undefined {
@@ -42,7 +46,7 @@ function parseShapes(list: string | undefined): [number, number, number][] | und
 
 /** The flags through the apps' strict parser (unknown flags, missing values: usage errors); suites are positionals. */
 function parse(argv: readonly string[]): Args | UsageError | "help" {
-  const p = parseArgs(argv, ["json", "seconds", "shapes", "hidden", "torch"], ["quick", "help"], true);
+  const p = parseArgs(argv, ["json", "seconds", "shapes", "hidden", "torch", "threads"], ["quick", "help"], true);
   if (isUsageError(p)) return p;
   if (p.flags.has("help")) return "help";
   const unknown = p.positionals.find((s) => !(s in SUITES));
@@ -56,7 +60,11 @@ function parse(argv: readonly string[]): Args | UsageError | "help" {
   const hiddenText = str(p, "hidden");
   const hidden = hiddenText?.split(",").map(Number);
   if (hidden !== undefined && !hidden.every((h) => Number.isInteger(h) && h > 0)) return usageError("--hidden needs a list of positive integers like 128,256");
+  const threadsText = str(p, "threads");
+  const threads = threadsText === undefined ? [threadInfo().threads] : threadsText.split(",").map(Number);
+  if (!threads.every((t) => Number.isInteger(t) && t >= 1 && t <= 64)) return usageError(`--threads needs a list of thread counts from 1 to 64 like 1,2, got '${printable(threadsText ?? "")}'`);
   return {
+    threads: [...new Set(threads)],
     suites: p.positionals.length > 0 ? [...new Set(p.positionals as Suite[])] : (Object.keys(SUITES) as Suite[]),
     seconds,
     ...(json === undefined ? {} : { json }),
@@ -107,6 +115,7 @@ async function main(): Promise<number> {
   const records: BenchRecord[] = [];
   const options = {
     seconds: args.seconds,
+    threads: args.threads,
     log: (l: string) => console.log(l),
     ...(args.shapes ? { shapes: args.shapes } : {}),
     ...(args.hidden ? { hidden: args.hidden } : {}),

@@ -1,6 +1,13 @@
 /** One benchmark measurement, as written to the --json file. Suites add their own fields. */
 export type BenchRecord =
-  | { readonly suite: "gemm"; readonly shape: string; readonly impl: GemmImpl; readonly gflops: number }
+  | {
+      readonly suite: "gemm";
+      readonly shape: string;
+      readonly impl: GemmImpl;
+      /** Threads the implementation ran on. */
+      readonly threads: number;
+      readonly gflops: number;
+    }
   | { readonly suite: "autograd"; readonly case: string; readonly impl: "gated" | "tfjs-wasm"; readonly ms: number }
   | {
       readonly suite: "lstm-train" | "gru-train" | "lstm-generate";
@@ -8,6 +15,8 @@ export type BenchRecord =
       readonly impl: LstmImpl;
       /** Threads the implementation ran on. */
       readonly threads: number;
+      /** PyTorch only: threads of its BLAS (OpenBLAS), the faster of `threads` and 1. */
+      readonly blas_threads?: number;
       readonly tokens_per_s: number;
       /** gated training only: model FLOPs per step / step time, in GFLOP/s. */
       readonly effective_gflops?: number;

@@ -9,10 +9,10 @@ import { describe, expect, it } from "vitest";
 const main = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
 
 describe("pnpm bench", () => {
-  it("gemm --json FILE writes one record per shape and implementation, with the documented fields", () => {
+  it("gemm --json FILE writes one record per shape, implementation and thread count, with the documented fields", () => {
     const dir = mkdtempSync(join(tmpdir(), "gated-bench-"));
     const file = join(dir, "out.json");
-    const out = execFileSync(process.execPath, ["--experimental-wasm-relaxed-simd", main, "gemm", "--seconds", "0.02", "--shapes", "8x5x3,1x7x9", "--json", file], {
+    const out = execFileSync(process.execPath, ["--experimental-wasm-relaxed-simd", main, "gemm", "--seconds", "0.02", "--shapes", "8x5x3,1x7x9", "--threads", "1,2", "--json", file], {
       encoding: "utf8",
       env: { ...process.env, INIT_CWD: dir },
     });
@@ -20,9 +20,13 @@ describe("pnpm bench", () => {
     expect(out).toMatch(/tfjs-wasm/);
     const records = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>[];
     const impls = ["gated-wasm", "gated-wasm-relaxed", "js-naive", "tfjs-wasm"];
-    expect(records).toHaveLength(2 * impls.length);
+    // gated's two builds at 1 and 2 threads, the references at 1.
+    expect(records.map((r) => `${r.shape} ${r.impl} ${r.threads}`).sort()).toEqual(
+      ["8x5x3", "1x7x9"].flatMap((s) => [`${s} gated-wasm 1`, `${s} gated-wasm 2`, `${s} gated-wasm-relaxed 1`, `${s} gated-wasm-relaxed 2`, `${s} js-naive 1`, `${s} tfjs-wasm 1`]).sort(),
+    );
+    expect(out).toMatch(/gated-wasm-relaxed with 2 threads \/ 1 thread: 8x5x3 [\d.]+x, 1x7x9 [\d.]+x/);
     for (const r of records) {
-      expect(Object.keys(r).sort()).toEqual(["gflops", "impl", "shape", "suite"]);
+      expect(Object.keys(r).sort()).toEqual(["gflops", "impl", "shape", "suite", "threads"]);
       expect(r.suite).toBe("gemm");
       expect(["8x5x3", "1x7x9"]).toContain(r.shape);
       expect(impls).toContain(r.impl);
@@ -45,18 +49,18 @@ describe("pnpm bench", () => {
     expect(new Set(records.map((r) => r.case)).size).toBe(2);
   });
 
-  it("lstm --json FILE writes lstm-train, gru-train and lstm-generate records for gated and tfjs-wasm (here --hidden 32,48 --torch none)", () => {
+  it("lstm --json FILE writes lstm-train, gru-train and lstm-generate records for gated (at each --threads) and tfjs-wasm (here --hidden 32,48 --torch none)", () => {
     const dir = mkdtempSync(join(tmpdir(), "gated-bench-"));
     const file = join(dir, "out.json");
-    const out = execFileSync(process.execPath, [main, "lstm", "--seconds", "0.01", "--hidden", "32,48", "--torch", "none", "--json", file], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, [main, "lstm", "--seconds", "0.01", "--hidden", "32,48", "--torch", "none", "--threads", "1,2", "--json", file], { encoding: "utf8" });
     expect(out).toMatch(/PyTorch skipped \(--torch none\)/);
+    expect(out).toMatch(/gated 1t +gated 2t +tfjs-wasm/);
     const records = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>[];
     const cases = ["lstm-train/32", "lstm-train/48", "gru-train/32", "gru-train/48", "lstm-generate/48"];
-    expect(records.map((r) => `${r.suite}/${r.hidden}/${r.impl}`).sort()).toEqual(cases.flatMap((c) => [`${c}/gated`, `${c}/tfjs-wasm`]).sort());
+    expect(records.map((r) => `${r.suite}/${r.hidden}/${r.impl}/${r.threads}`).sort()).toEqual(cases.flatMap((c) => [`${c}/gated/1`, `${c}/gated/2`, `${c}/tfjs-wasm/1`]).sort());
     for (const r of records) {
       const trainGated = r.impl === "gated" && r.suite !== "lstm-generate";
       expect(Object.keys(r).sort()).toEqual(["hidden", "impl", "suite", "threads", "tokens_per_s", ...(trainGated ? ["effective_gflops"] : [])].sort());
-      expect(r.threads).toBe(1);
       expect(typeof r.tokens_per_s === "number" && r.tokens_per_s > 0).toBe(true);
       if (trainGated) expect(typeof r.effective_gflops === "number" && r.effective_gflops > 0).toBe(true);
     }
@@ -72,12 +76,15 @@ describe("pnpm bench", () => {
     expect((JSON.parse(readFileSync(file, "utf8")) as unknown[]).length).toBe(6);
     if (python === undefined) return;
     const withTorch = join(dir, "torch.json");
-    const out = execFileSync(process.execPath, [main, "lstm", "--seconds", "0.01", "--hidden", "16", "--torch", python, "--json", withTorch], { encoding: "utf8", timeout: 300_000 });
-    expect(out).toMatch(/PyTorch's own sgemm 32x320x1024: [\d.]+ GFLOP\/s/);
+    const out = execFileSync(process.execPath, [main, "lstm", "--seconds", "0.01", "--hidden", "16", "--torch", python, "--threads", "1,2", "--json", withTorch], { encoding: "utf8", timeout: 300_000 });
+    expect(out).toMatch(/PyTorch's own sgemm 32x320x1024 on 1 thread\(s\): [\d.]+ GFLOP\/s/);
+    expect(out).toMatch(/PyTorch's own sgemm 32x320x1024 on 2 thread\(s\): [\d.]+ GFLOP\/s/);
     const torch = (JSON.parse(readFileSync(withTorch, "utf8")) as Record<string, unknown>[]).filter((r) => r.impl === "torch");
-    expect(torch.map((r) => `${r.suite}/${r.hidden}`).sort()).toEqual(["gru-train/16", "lstm-generate/16", "lstm-train/16"]);
+    expect(torch.map((r) => `${r.suite}/${r.hidden}/${r.threads}`).sort()).toEqual(
+      ["gru-train/16", "lstm-generate/16", "lstm-train/16"].flatMap((c) => [`${c}/1`, `${c}/2`]).sort(),
+    );
     for (const r of torch) {
-      expect(r.threads).toBe(1);
+      expect([1, r.threads]).toContain(r.blas_threads);
       expect(typeof r.tokens_per_s === "number" && r.tokens_per_s > 0).toBe(true);
     }
   });
@@ -90,6 +97,8 @@ describe("pnpm bench", () => {
     [["gemm", "--json", "--quick"], /^bench: --json needs a value \(got the option '--quick'/],
     [["gemm", "--seconds", "-1"], /^bench: --seconds must be a number in \(0, 3600\], got '-1'$/],
     [["gemm", "--quick=yes"], /^bench: --quick is a switch and takes no value$/],
+    [["gemm", "--threads", "1,0"], /^bench: --threads needs a list of thread counts from 1 to 64 like 1,2, got '1,0'$/],
+    [["lstm", "--threads", "two"], /^bench: --threads needs a list of thread counts from 1 to 64 like 1,2, got 'two'$/],
   ])("%j is a usage error: exit 2, the problem on the first line, then the usage", (args, message) => {
     const r = spawnSync(process.execPath, [main, ...(args as string[])], { encoding: "utf8" });
     expect(r.status).toBe(2);
