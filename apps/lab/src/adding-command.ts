@@ -1,6 +1,7 @@
 // pnpm lab adding: the adding problem for each (model, T), trained in worker threads side by side; a Markdown
 // table of test MSE against the constant predictor, training curves as SVG, and (--json) one JSON object.
 import { COLORS, firstUsageError, int, isUsageError, num, numIn, type Parsed, str, type UsageError, userPath, writeFileAtomic, xyChart } from "@gated/train";
+import { threadInfo } from "@gated/kernels";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ clipping, and reports MSE on a held-out set of sequences.
   --hidden N (100)   --batch N (32)   --steps N (5000)   --clip X (1)   --forget-bias X (LSTM; 1)
   --lr X          Adam's learning rate for every model (default per model: 1e-4 IRNN, 1e-3 the others)
   --eval-every N  test MSE every N steps (250)   --test-size N (1000)
-  --jobs N        runs trained at once, one thread each (default: the number of CPUs)
+  --jobs N        runs trained at once (default: the number of CPUs); they share --threads, at least one each
   --seed N (1)    --out DIR   where adding.md, adding.json and adding-T<T>.svg go (lab-results)
   --quick         a small, fast form (T 10,20, hidden 16, 150 steps)
   --json          print one JSON object with every number (progress goes to stderr)
@@ -63,12 +64,16 @@ function options(p: Parsed): AddingOptions | UsageError {
   return firstUsageError(o) ?? (o as AddingOptions);
 }
 
-/** Runs the configs on `jobs` worker threads, longest first; results in the order of `configs`. */
+/**
+ * Runs the configs on `jobs` worker threads, longest first, each run's kernels on its share of the kernel threads
+ * (--threads, or every core, divided among the runs, at least one); results in the order of `configs`.
+ */
 async function runAll(configs: readonly AddingRunConfig[], jobs: number, say: (line: string) => void, onDone: (done: readonly (AddingRun | undefined)[]) => void): Promise<AddingRun[]> {
   const cost = (c: AddingRunConfig) => c.T * c.steps * (c.model === "rnn" || c.model === "irnn" ? 1 : 4);
   const order = configs.map((_, i) => i).sort((a, b) => cost(configs[b] as AddingRunConfig) - cost(configs[a] as AddingRunConfig));
   const results = new Array<AddingRun | undefined>(configs.length).fill(undefined);
   const worker = new URL("./adding-worker.js", import.meta.url);
+  const threads = Math.max(1, Math.floor(threadInfo().threads / Math.min(jobs, configs.length)));
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < order.length) {
@@ -76,7 +81,7 @@ async function runAll(configs: readonly AddingRunConfig[], jobs: number, say: (l
       const c = configs[i] as AddingRunConfig;
       const tag = `${MODEL_LABEL[c.model]} T=${c.T}`;
       results[i] = await new Promise<AddingRun>((resolve, reject) => {
-        const w = new Worker(worker, { workerData: c });
+        const w = new Worker(worker, { workerData: { config: c, threads } });
         w.on("message", (m: { type: "point"; point: CurvePoint } | { type: "done"; run: AddingRun }) => {
           if (m.type === "point") say(`  ${tag.padEnd(16)} step ${String(m.point.step).padStart(6)}/${c.steps}  train ${sci(m.point.train)}  test ${sci(m.point.test)}  (${m.point.seconds.toFixed(0)} s)`);
           else resolve(m.run);

@@ -2,6 +2,7 @@
 // values are usage errors), --flag=value everywhere, -h / --help and `help <command>`, one-line errors, and the
 // same exit codes in every app: 0 done, 1 runtime or data error, 2 usage error, 130 interrupted.
 import { GatedException } from "@gated/autograd";
+import { setThreads, threadInfo } from "@gated/kernels";
 import { resolve } from "node:path";
 import { parseArgs as nodeParseArgs } from "node:util";
 
@@ -190,6 +191,10 @@ function guardStdout(app: string): void {
  * (`-h`, `--help`), usage errors (exit 2, with the command's usage), and every failure as one line
  * "app command: error: ..." on stderr (exit 1); a command's own exit code otherwise.
  */
+/** The --threads line every command's help ends with. */
+const THREADS_HELP = (): string =>
+  `  --threads N   threads for the kernels, 1 to 64 (default ${threadInfo().threads}: every core, or GATED_THREADS); results are the same for any N`;
+
 export async function runCli(app: string, usage: string, commands: Readonly<Record<string, Command>>, argv: readonly string[]): Promise<number> {
   guardStdout(app);
   const [name, ...rest] = argv;
@@ -215,19 +220,26 @@ export async function runCli(app: string, usage: string, commands: Readonly<Reco
     console.error(`${app}: unknown command '${printable(name)}' (commands: ${Object.keys(commands).join(", ")})\n${usage}`);
     return EXIT.usage;
   }
-  const parsed = parseArgs(rest, cmd.valued, cmd.switches, cmd.positionals ?? false);
+  const help = `${cmd.help}\n${THREADS_HELP()}`;
+  const parsed = parseArgs(rest, [...cmd.valued, "threads"], cmd.switches, cmd.positionals ?? false);
   if (isUsageError(parsed)) {
-    console.error(`${app} ${name}: ${parsed.message}\n${cmd.help}`);
+    console.error(`${app} ${name}: ${parsed.message}\n${help}`);
     return EXIT.usage;
   }
   if (parsed.flags.has("help")) {
-    console.log(cmd.help);
+    console.log(help);
     return EXIT.ok;
   }
+  const threads = int(parsed, "threads", 0, 1, 64);
+  if (isUsageError(threads)) {
+    console.error(`${app} ${name}: ${threads.message}\n${help}`);
+    return EXIT.usage;
+  }
+  if (threads > 0) setThreads(threads);
   try {
     const r = await cmd.run(parsed, (line) => console.log(terminalSafe(line)));
     if (isUsageError(r)) {
-      console.error(`${app} ${name}: ${r.showUsage ? "" : "error: "}${printable(r.message)}${r.showUsage ? `\n${cmd.help}` : ""}`);
+      console.error(`${app} ${name}: ${r.showUsage ? "" : "error: "}${printable(r.message)}${r.showUsage ? `\n${help}` : ""}`);
       return EXIT.usage;
     }
     if (typeof r === "string") {
