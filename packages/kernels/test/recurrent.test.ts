@@ -192,6 +192,32 @@ describe("recurrent step kernels: frozen rows and in-place use", () => {
   });
 });
 
+describe("recurrent step kernels: vanishing gradients flush to zero below 2^-100 (no denormals), NaN kept", () => {
+  // Gradients of scale s through one backward step of each cell, with saturated-free gates: returns every output.
+  const backward = (K: Kernels, s: number): Float32Array[] => {
+    const [rows, H] = [3, 6];
+    const n = rows * H;
+    const grad = Float32Array.from(randomF32(n, 1), (v) => (v + 2) * s); // in [s, 3s)
+    const gates = Float32Array.from(randomF32(4 * n, 2), (v) => 0.5 + 0.4 * v);
+    const state = Float32Array.from(randomF32(n, 3), (v) => 2.5 + 0.5 * v); // away from the gates: no factor near 0
+    const [dPre, dhPrev, dcPrev] = [new Float32Array(4 * n), new Float32Array(n), new Float32Array(n)];
+    K.lstmBackward(dPre, dhPrev, dcPrev, gates, state, state, grad, null, grad, null, rows, H);
+    const [dxp, dhp, gdh] = [new Float32Array(3 * n), new Float32Array(3 * n), new Float32Array(n)];
+    K.gruBackward(dxp, dhp, gdh, gates, state, grad, null, null, rows, H);
+    const [rdp, rdh] = [new Float32Array(n), new Float32Array(n)];
+    K.rnnBackward(rdp, rdh, Float32Array.from(randomF32(n, 4), (v) => 0.5 * v), grad, null, null, rows, H, false);
+    return [dPre, dcPrev, dxp, dhp, gdh, rdp];
+  };
+  for (const K of [js, ...wasmBackends]) {
+    it(`${K.backend}: gradients below 2^-100 become exact zeros; above it they stay`, () => {
+      for (const [i, out] of backward(K, 2 ** -104).entries()) expect(out.filter((v) => v !== 0), `output ${i}`).toEqual(new Float32Array(0));
+      // 2^-90: every output is about the gradient times factors in (0.05, 1): all above 2^-100, none flushed.
+      for (const [i, out] of backward(K, 2 ** -90).entries()) expect(out.filter((v) => v === 0 || Math.abs(v) >= 2 ** -88), `output ${i}`).toEqual(new Float32Array(0));
+      for (const [i, out] of backward(K, Number.NaN).entries()) expect(out.filter((v) => !Number.isNaN(v)), `output ${i}`).toEqual(new Float32Array(0));
+    });
+  }
+});
+
 describe("recurrent step kernels: argument checks", () => {
   const c: Case = { rows: 2, H: 4, seed: 1, masked: true, withDy: true };
   for (const K of [js, ...wasmBackends]) {

@@ -9,7 +9,8 @@ type Arr = Float32Array | Float64Array;
 /**
  * Copies runs of `run` contiguous elements: for each index of `outer` (row-major), src[srcBase + offset] ->
  * dst[dstBase + offset'] where the offsets follow the given strides. Arrays are copied run by run with
- * `subarray` + `set` (per-element callbacks made slices and transposes the slowest part of a training step).
+ * `subarray` + `set` (per-element callbacks made slices and transposes the slowest part of a training step),
+ * short runs element by element.
  */
 function copyRuns(outer: Shape, srcStrides: readonly number[], dstStrides: readonly number[], run: number, src: Arr, srcBase: number, dst: Arr, dstBase: number): void {
   const rank = outer.length;
@@ -19,7 +20,8 @@ function copyRuns(outer: Shape, srcStrides: readonly number[], dstStrides: reado
   let so = srcBase;
   let d = dstBase;
   for (let n = 0; n < count; n++) {
-    if (run === 1) dst[d] = src[so] as number;
+    // Short runs element by element: a subarray per run costs more than the copy below about 16 elements.
+    if (run < 16) for (let k = 0; k < run; k++) dst[d + k] = src[so + k] as number;
     else dst.set(src.subarray(so, so + run), d);
     for (let axis = rank - 1; axis >= 0; axis--) {
       counter[axis] = (counter[axis] as number) + 1;

@@ -10,6 +10,13 @@ function put(a: Float32Array, k: number, v: number): number {
   return a[k] as number;
 }
 
+/**
+ * Gradients smaller than 2^-100 in magnitude (after rounding to float32) are stored as 0, as the WebAssembly
+ * kernels store them: there, denormal numbers would make the next products about 100 times slower.
+ */
+const TINY = 2 ** -100;
+const flush = (v: number): number => (Math.abs(Math.fround(v)) < TINY ? 0 : v);
+
 /** The gradient of a step's new hidden state at k: dh, plus dy when there is one. */
 const dhOf = (DH: Float32Array, DY: Float32Array | null, k: number): number => (DH[k] as number) + (DY ? (DY[k] as number) : 0);
 
@@ -65,11 +72,11 @@ export function lstmBackward(dPre: F32, dhPrev: F32, dcPrev: F32, gates: F32, cP
       const i = G[g0 + j] as number, f = G[g0 + H + j] as number, g = G[g0 + 2 * H + j] as number, o = G[g0 + 3 * H + j] as number;
       const tc = Math.tanh(CN[k] as number);
       const dct = (DC[k] as number) + dhn * o * (1 - tc * tc);
-      DP[g0 + j] = dct * g * i * (1 - i);
-      DP[g0 + H + j] = dct * (CP[k] as number) * f * (1 - f);
-      DP[g0 + 2 * H + j] = dct * i * (1 - g * g);
-      DP[g0 + 3 * H + j] = dhn * tc * o * (1 - o);
-      DCP[k] = dct * f;
+      DP[g0 + j] = flush(dct * g * i * (1 - i));
+      DP[g0 + H + j] = flush(dct * (CP[k] as number) * f * (1 - f));
+      DP[g0 + 2 * H + j] = flush(dct * i * (1 - g * g));
+      DP[g0 + 3 * H + j] = flush(dhn * tc * o * (1 - o));
+      DCP[k] = flush(dct * f);
       DHP[k] = 0;
     }
   }
@@ -114,15 +121,15 @@ export function gruBackward(dxp: F32, dhp: F32, dhPrev: F32, saved: F32, hPrev: 
       const dhn = dhOf(DH, DY, k);
       const rg = S[s0 + j] as number, zg = S[s0 + H + j] as number, n = S[s0 + 2 * H + j] as number, hnb = S[s0 + 3 * H + j] as number;
       const dnp = dhn * (1 - zg) * (1 - n * n);
-      const dzp = dhn * ((HP[k] as number) - n) * zg * (1 - zg);
-      const drp = dnp * hnb * rg * (1 - rg);
+      const dzp = flush(dhn * ((HP[k] as number) - n) * zg * (1 - zg));
+      const drp = flush(dnp * hnb * rg * (1 - rg));
       DX[x0 + j] = drp;
       DX[x0 + H + j] = dzp;
-      DX[x0 + 2 * H + j] = dnp;
+      DX[x0 + 2 * H + j] = flush(dnp);
       DHPj[x0 + j] = drp;
       DHPj[x0 + H + j] = dzp;
-      DHPj[x0 + 2 * H + j] = dnp * rg;
-      DHP[k] = dhn * zg;
+      DHPj[x0 + 2 * H + j] = flush(dnp * rg);
+      DHP[k] = flush(dhn * zg);
     }
   }
 }
@@ -158,7 +165,7 @@ export function rnnBackward(dPre: F32, dhPrev: F32, act: F32, dh: F32, dy: F32 |
       const k = r * H + j;
       const dhn = dhOf(DH, DY, k);
       const a = A[k] as number;
-      DP[k] = relu ? (a <= 0 ? 0 : dhn) : dhn * (1 - a * a);
+      DP[k] = flush(relu ? (a <= 0 ? 0 : dhn) : dhn * (1 - a * a));
       DHP[k] = 0;
     }
   }
