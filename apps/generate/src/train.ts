@@ -14,7 +14,7 @@ export const TRAIN_HELP = `usage: pnpm generate train [options]
 Trains embedding -> LSTM | GRU | RNN | IRNN -> linear on the first 90% of a text (default: the bundled Moby-Dick),
 reporting test bits per character on the last 10%; writes checkpoints to --out (Ctrl-C saves and exits).
   --data FILE              any UTF-8 text file (default: bundled Moby-Dick)
-  --cell lstm|gru|rnn|irnn (default: lstm)     --hidden N (256)   --embed N (64)   --layers N (1)
+  --cell lstm|gru|rnn|irnn (default: lstm)     --hidden N (512)   --embed N (64)   --layers N (1)
   --batch N (32)   --seq N (64)   --steps N (4000)   --lr X (0.005, warm-up then cosine decay to a tenth)
   --clip X (5)     --batching contiguous|random-windows (contiguous)   --schedule cosine|constant (cosine)
   --eval-every N   test BPC every N steps (default 500; 0: only at the end)
@@ -45,7 +45,7 @@ interface Options {
 function options(p: Parsed): Options | UsageError {
   const o = {
     cell: choice<Cell>(p, "cell", ["lstm", "gru", "rnn", "irnn"], "lstm"),
-    hidden: int(p, "hidden", 256, 1, 4096),
+    hidden: int(p, "hidden", 512, 1, 4096),
     embed: int(p, "embed", 64, 1, 4096),
     layers: int(p, "layers", 1, 1, 8),
     batch: int(p, "batch", 32, 1, 4096),
