@@ -161,6 +161,9 @@ class Pool {
     let v = (this.seq << 16) | (total << 8);
     Atomics.store(ctrl, CTRL.CLAIM, v);
     if (Atomics.load(ctrl, CTRL.SLEEPERS) > 0) Atomics.notify(ctrl, CTRL.CLAIM);
+    // An error on this thread is thrown only once every block is done: a worker must not still be writing this
+    // job's output (or counting it as done) when the next job starts.
+    let failure: unknown;
     for (;;) {
       const next = v & 255;
       if (next >= total) break;
@@ -169,7 +172,11 @@ class Pool {
         v = seen;
         continue;
       }
-      this.runHere(next);
+      try {
+        this.runHere(next);
+      } catch (e) {
+        failure ??= e;
+      }
       Atomics.add(ctrl, CTRL.DONE, 1);
       v = Atomics.load(ctrl, CTRL.CLAIM);
     }
@@ -182,6 +189,7 @@ class Pool {
       if (Atomics.load(ctrl, CTRL.DEAD) !== 0) this.died();
       Atomics.wait(ctrl, CTRL.DONE, done, 50);
     }
+    if (failure !== undefined) throw failure;
     if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
       const who = Atomics.load(ctrl, CTRL.ERROR);
       const message = this.message();
@@ -199,9 +207,12 @@ class Pool {
     for (let j = 0; j < count; j++) args[j] = table[e + 3 + j] as number;
     const workAt = table[e + 1] as number;
     if (workAt >= 0) args[workAt] = gemmWorkPtr();
-    const f = this.fns[table[e] as number];
-    // Only the fault-injection numbers (30, 31) have no function: they mean something in a worker only.
-    if (f !== undefined) f(...args);
+    const id = table[e] as number;
+    // The fault-injection numbers mean something in a worker only.
+    if (id === INJECT.THROW || id === INJECT.EXIT) return;
+    const f = this.fns[id];
+    if (f === undefined) throw new ThreadError(`no kernel number ${id}`);
+    f(...args);
   }
 
   private message(): string {

@@ -259,6 +259,23 @@ describe("a worker that fails", () => {
     });
   });
 
+  it("a block that throws on the calling thread is thrown after the other blocks are done, and the next call is whole", async () => {
+    await workersReady();
+    const use = activePool();
+    const n = 384;
+    const a = allocF32(n * n);
+    const c = allocF32(n * n);
+    use?.pool.begin();
+    use?.pool.push(29, -1, []); // no such kernel: the caller claims it first
+    use?.pool.push(0, 13, [0, 0, n, n, n, 1, a.ptr, n, a.ptr, n, 0, c.ptr, n, 0]);
+    expect(() => use?.pool.run()).toThrow(/no kernel number 29/);
+    sameBits(() => {
+      const x = wasmF32From(randomF32(1 << 14, 9));
+      (wasmBackends[0] as Kernels).tanh(x, x, 1 << 14);
+      return [x.read()];
+    });
+  });
+
   it("that ends in the middle of a call is an error, not a hang; the kernels then run on one thread until setThreads", async () => {
     await workersReady();
     expect(() => jobWith(INJECT.EXIT)).toThrow(/a kernel worker thread exited before finishing its part of a call/);
