@@ -13,7 +13,7 @@
 // that ends in the middle of a call (Node: process.exit in the thread) makes the caller throw ThreadError
 // instead of waiting forever, and the kernels fall back to one thread until setThreads is called again.
 import { ThreadError } from "./errors.js";
-import { gemmWorkPtr, heap, isShared, memory, relaxedModule, relaxedRaw, type RawKernels, simdModule, simdRaw } from "./instance.js";
+import { gemmWorkPtr, heap, isShared, memory, relaxedModule, relaxedRaw, simdModule, simdRaw } from "./instance.js";
 import { CTRL, ENTRY, MAX_CALLS, type WorkerInit, workerMain } from "./worker-main.js";
 
 /** The kernels a job may call, by index (build b's function f is b * 32 + f). */
