@@ -15,13 +15,13 @@ import type { BenchRecord } from "./records.js";
 const SUITES = { gemm: runGemm, autograd: runAutograd, lstm: runLstm } as const;
 type Suite = keyof typeof SUITES;
 
-const USAGE = `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S] [--threads N,...] [--shapes MxKxN,...]
+const usage = (): string => `usage: pnpm bench [SUITE...] [--json FILE] [--quick] [--seconds S] [--threads N,...] [--shapes MxKxN,...]
   SUITE         one of: ${Object.keys(SUITES).join(", ")} (default: all)
   --json FILE   also write every record to FILE as a JSON array
   --quick       shorter timing (0.15 s per case), as used by pnpm start
   --seconds S   seconds of timing per case (default 1)
   --threads LIST  thread counts to run gated's kernels (and PyTorch) with, side by side, e.g. 1,2
-                (default: ${threadInfo().threads}, which is every core, or GATED_THREADS where set)
+                (default: every core, or GATED_THREADS where set)
   --shapes LIST gemm shapes to run instead of the standard set, e.g. 64x64x64,1x320x1024
   --hidden LIST lstm hidden sizes to train (default 128,256); generation runs at the largest
   --torch PYTHON  the interpreter that runs PyTorch in the lstm suite ("none" skips it; default: python3 or
@@ -100,11 +100,11 @@ function checkJsonTarget(shown: string): string | UsageError {
 async function main(): Promise<number> {
   const args = parse(process.argv.slice(2));
   if (args === "help") {
-    console.log(USAGE);
+    console.log(usage());
     return EXIT.ok;
   }
   if (isUsageError(args)) {
-    console.error(`bench: ${args.message}\n${USAGE}`);
+    console.error(`bench: ${args.message}\n${usage()}`);
     return EXIT.usage;
   }
   const target = args.json === undefined ? undefined : checkJsonTarget(args.json);

@@ -223,7 +223,7 @@ class Pool {
 
   private died(): never {
     stop();
-    current = { threads: 1, pool: undefined, reason: "a worker thread exited; call setThreads to start new ones" };
+    settled = { threads: 1, pool: undefined, reason: "a worker thread exited; call setThreads to start new ones" };
     const detail = this.startErrors.length > 0 ? ` (${this.startErrors.join("; ")})` : Atomics.load(this.ctrl, CTRL.ERROR) !== 0 ? ` (${this.message()})` : "";
     throw new ThreadError(
       `a kernel worker thread exited before finishing its part of a call${detail}: the result of this call is incomplete. ` +
@@ -269,16 +269,25 @@ function parseEnv(): number | undefined {
 /** More threads than this would overflow a job's 8-bit call counter long before it helps. */
 const MAX_THREADS = 64;
 
-const initial = typeof environment === "string" ? 1 : (parseEnv() ?? environment.cores);
-let current: State = { threads: Math.max(1, initial), pool: undefined, reason: typeof environment === "string" ? environment : undefined };
+/** The state in effect; set at first use (so that a bad GATED_THREADS is an error of the call that needs it, not of the import). */
+let settled: State | undefined;
 let retired = 0;
 
+function state(): State {
+  if (settled === undefined) {
+    if (typeof environment === "string") settled = { threads: 1, pool: undefined, reason: environment };
+    else settled = { threads: parseEnv() ?? Math.max(1, environment.cores), pool: undefined, reason: undefined };
+  }
+  return settled;
+}
+
 function stop(): void {
-  if (current.pool !== undefined) {
+  const current = settled;
+  if (current?.pool !== undefined) {
     current.pool.stop();
     retired += current.pool.workerCalls();
+    current.pool = undefined;
   }
-  current.pool = undefined;
 }
 
 /**
@@ -297,10 +306,12 @@ export function setThreads(n: number): number {
     throw new ThreadError(`setThreads: the thread count must be a whole number from 1 to ${MAX_THREADS}, got ${n}`);
   }
   if (typeof environment === "string") return 1;
-  // Fewer threads than the pool has keep its workers (idle ones sleep); more start a new pool.
-  const keep = current.reason === undefined && current.pool !== undefined && current.pool.workers >= n - 1;
+  // Fewer threads than the pool has keep its workers (idle ones sleep); more start a new pool. An explicit count
+  // needs no GATED_THREADS: it is not read.
+  const pool = settled?.reason === undefined ? settled?.pool : undefined;
+  const keep = pool !== undefined && pool.workers >= n - 1;
   if (!keep) stop();
-  current = { threads: n, pool: keep ? current.pool : undefined, reason: undefined };
+  settled = { threads: n, pool: keep ? pool : undefined, reason: undefined };
   return n;
 }
 
@@ -323,6 +334,7 @@ export interface ThreadInfo {
  * @since 0.2.0
  */
 export function threadInfo(): ThreadInfo {
+  const current = state();
   const base = {
     threads: current.threads,
     cores: typeof environment === "string" ? 1 : environment.cores,
@@ -354,6 +366,7 @@ export async function threadsReady(timeoutMs = 30_000): Promise<ThreadInfo> {
 
 /** The pool to split a call over (started on first use) and the threads to use; undefined when one thread is in effect. */
 export function activePool(): { readonly pool: Pool; readonly threads: number } | undefined {
+  const current = state();
   if (current.threads <= 1 || typeof environment === "string") return undefined;
   current.pool ??= new Pool(environment, current.threads);
   return { pool: current.pool, threads: current.threads };

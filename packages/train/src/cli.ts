@@ -192,8 +192,15 @@ function guardStdout(app: string): void {
  * "app command: error: ..." on stderr (exit 1); a command's own exit code otherwise.
  */
 /** The --threads line every command's help ends with. */
-const THREADS_HELP = (): string =>
-  `  --threads N   threads for the kernels, 1 to 64 (default ${threadInfo().threads}: every core, or GATED_THREADS); results are the same for any N`;
+function THREADS_HELP(): string {
+  let fallback: string;
+  try {
+    fallback = String(threadInfo().threads);
+  } catch {
+    fallback = "every core; GATED_THREADS is invalid";
+  }
+  return `  --threads N   threads for the kernels, 1 to 64 (default ${fallback}: every core, or GATED_THREADS); results are the same for any N`;
+}
 
 export async function runCli(app: string, usage: string, commands: Readonly<Record<string, Command>>, argv: readonly string[]): Promise<number> {
   guardStdout(app);
@@ -211,7 +218,7 @@ export async function runCli(app: string, usage: string, commands: Readonly<Reco
         console.error(`${app}: no command '${printable(topic)}' (commands: ${Object.keys(commands).join(", ")})`);
         return EXIT.usage;
       }
-      console.log(c.help);
+      console.log(`${c.help}\n${THREADS_HELP()}`);
     }
     return EXIT.ok;
   }
@@ -235,8 +242,11 @@ export async function runCli(app: string, usage: string, commands: Readonly<Reco
     console.error(`${app} ${name}: ${threads.message}\n${help}`);
     return EXIT.usage;
   }
-  if (threads > 0) setThreads(threads);
   try {
+    // An explicit --threads wins; otherwise the default is read now, so that a bad GATED_THREADS is this one-line
+    // error before any work.
+    if (threads > 0) setThreads(threads);
+    else threadInfo();
     const r = await cmd.run(parsed, (line) => console.log(terminalSafe(line)));
     if (isUsageError(r)) {
       console.error(`${app} ${name}: ${r.showUsage ? "" : "error: "}${printable(r.message)}${r.showUsage ? `\n${help}` : ""}`);

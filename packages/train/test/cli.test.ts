@@ -1,5 +1,9 @@
 // The apps' command line: strict flags on util.parseArgs, --flag=value, negative numbers as values, help on every
 // command, and one exit code per kind of outcome (0 done, 1 runtime error, 2 usage error, a command's own code).
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { threadInfo } from "@gated/kernels";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Command, EXIT, formatBytes, int, isUsageError, jsonLine, num, parseArgs, printable, runCli, size, terminalSafe, usageError } from "../src/index.js";
 
@@ -83,6 +87,8 @@ describe("runCli", () => {
     stop: { help: "usage: app stop", valued: [], switches: [], run: () => EXIT.interrupted },
   };
   const cli = (argv: string[]) => runCli("app", "usage: app <command>", commands, argv);
+  /** Every command's help ends with the --threads line. */
+  const help = (h: string) => expect.stringMatching(new RegExp(`^${h.replace(/[[\]]/g, "\\$&")}\n  --threads N   threads for the kernels, 1 to 64 \\(default \\d+: every core, or GATED_THREADS\\)`));
 
   it("exit codes: 0 done, 1 runtime error (one line), 2 usage error (with the usage), a command's own code", async () => {
     expect(await cli(["go"])).toBe(0);
@@ -93,7 +99,7 @@ describe("runCli", () => {
     expect(err).toEqual(["app go: error: boom"]);
     err.length = 0;
     expect(await cli(["go", "--n", "usage"])).toBe(2);
-    expect(err).toEqual(["app go: --n is wrong\nusage: app go [--n N]"]);
+    expect(err).toEqual([help("app go: --n is wrong\nusage: app go [--n N]")]);
     err.length = 0;
     expect(await cli(["go", "--n", "path"])).toBe(2);
     expect(err).toEqual(["app go: error: --out 'x' is a file"]);
@@ -102,7 +108,7 @@ describe("runCli", () => {
 
   it("usage errors from parsing, unknown commands and a missing command are exit 2", async () => {
     expect(await cli(["go", "--m", "1"])).toBe(2);
-    expect(err[0]).toBe("app go: unknown option --m\nusage: app go [--n N]");
+    expect(err[0]).toEqual(help("app go: unknown option --m\nusage: app go [--n N]"));
     expect(await cli(["went"])).toBe(2);
     expect(await cli([])).toBe(2);
     expect(await cli(["help", "went"])).toBe(2);
@@ -113,6 +119,33 @@ describe("runCli", () => {
     for (const argv of [["--help"], ["-h"], ["help"]]) expect(await cli(argv)).toBe(0);
     expect(await cli(["help", "go"])).toBe(0);
     expect(await cli(["go", "--n", "fail", "-h"])).toBe(0);
-    expect(out).toEqual(["usage: app <command>", "usage: app <command>", "usage: app <command>", "usage: app go [--n N]", "usage: app go [--n N]"]);
+    expect(out).toEqual(["usage: app <command>", "usage: app <command>", "usage: app <command>", help("usage: app go [--n N]"), help("usage: app go [--n N]")]);
+  });
+
+  it("--threads N sets the kernels' threads for the command; anything but 1 to 64 is a usage error", async () => {
+    expect(await cli(["go", "--threads", "1"])).toBe(0);
+    expect(threadInfo().threads).toBe(1);
+    expect(await cli(["go", "--threads", "2"])).toBe(0);
+    expect(threadInfo().threads).toBe(2);
+    for (const bad of ["0", "65", "two", "1.5"]) {
+      err.length = 0;
+      expect(await cli(["go", "--threads", bad])).toBe(2);
+      expect(err[0]).toMatch(new RegExp(`^app go: --threads must be an integer in \\[1, 64\\], got '${bad.replace(".", "\\.")}'\nusage: app go`));
+    }
+    expect(threadInfo().threads).toBe(2);
+  });
+
+  it("a bad GATED_THREADS is a one-line error before the command runs (exit 1); --threads overrides it", () => {
+    const script = `import { runCli } from ${JSON.stringify(pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "index.js")).href)};
+      const code = await runCli("app", "usage", { go: { help: "usage: app go", valued: [], switches: [], run: () => { console.log("ran"); return 0; } } }, process.argv.slice(1));
+      process.exitCode = code;`;
+    const run = (...args: string[]) => spawnSync(process.execPath, ["--input-type=module", "-e", script, "--", ...args], { env: { ...process.env, GATED_THREADS: "lots" }, encoding: "utf8" });
+    const bad = run("go");
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr.trim()).toBe("app go: error: GATED_THREADS must be a whole number of threads from 1 to 64, got 'lots': unset it to use every core");
+    const explicit = run("go", "--threads", "1");
+    expect(explicit.status, explicit.stderr).toBe(0);
+    expect(explicit.stdout.trim()).toBe("ran");
   });
 });
