@@ -68,69 +68,47 @@ export class Split {
     transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
   ): void {
-    const pool = m * n * k >= THRESHOLDS.gemmMacs ? activePool() : undefined;
-    const plan = pool === undefined ? undefined : gemmPlan(m, n, pool.threads, !transA && alpha === 1);
-    if (pool === undefined || plan === undefined) {
-      this.raw.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
-      return;
-    }
-    pool.pool.begin();
-    for (let i = 0; i < plan.parts; i++) {
-      if (plan.byColumns) {
-        const j0 = cut(plan.units, plan.parts, i) * COL_UNIT;
-        const j1 = i + 1 === plan.parts ? n : cut(plan.units, plan.parts, i + 1) * COL_UNIT;
-        const bAt = b + 4 * (transB ? j0 * ldb : j0);
-        pool.pool.push(this.ids.sgemm, 13, [transA, transB, m, j1 - j0, k, alpha, a, lda, bAt, ldb, beta, c + 4 * j0, ldc, 0]);
-      } else {
-        const i0 = cut(plan.units, plan.parts, i) * ROW_UNIT;
-        const i1 = i + 1 === plan.parts ? m : cut(plan.units, plan.parts, i + 1) * ROW_UNIT;
-        const aAt = a + 4 * (transA ? i0 : i0 * lda);
-        pool.pool.push(this.ids.sgemm, 13, [transA, transB, i1 - i0, n, k, alpha, aAt, lda, b, ldb, beta, c + 4 * i0 * ldc, ldc, 0]);
-      }
-    }
-    pool.pool.run();
+    const split = this.gemm("sgemm", m, n, k, !transA && alpha === 1, (byColumns, lo, hi) =>
+      byColumns
+        ? [transA, transB, m, hi - lo, k, alpha, a, lda, b + 4 * (transB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, 0]
+        : [transA, transB, hi - lo, n, k, alpha, a + 4 * (transA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, 0],
+    );
+    if (!split) this.raw.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
   }
 
   /** sgemmPacked on addresses, the whole packed matrix (packedN = n, j0 = 0 for the raw export). */
   sgemmPacked(transA: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, packed: number, beta: number, c: number, ldc: number, work: number): void {
-    const pool = m * n * k >= THRESHOLDS.gemmMacs ? activePool() : undefined;
-    const plan = pool === undefined ? undefined : gemmPlan(m, n, pool.threads, !transA && alpha === 1);
-    if (pool === undefined || plan === undefined) {
-      this.raw.sgemmPacked(transA, m, n, k, alpha, a, lda, packed, n, 0, beta, c, ldc, work);
-      return;
-    }
-    pool.pool.begin();
-    for (let i = 0; i < plan.parts; i++) {
-      if (plan.byColumns) {
-        const j0 = cut(plan.units, plan.parts, i) * COL_UNIT;
-        const j1 = i + 1 === plan.parts ? n : cut(plan.units, plan.parts, i + 1) * COL_UNIT;
-        pool.pool.push(this.ids.sgemmPacked, 13, [transA, m, j1 - j0, k, alpha, a, lda, packed, n, j0, beta, c + 4 * j0, ldc, 0]);
-      } else {
-        const i0 = cut(plan.units, plan.parts, i) * ROW_UNIT;
-        const i1 = i + 1 === plan.parts ? m : cut(plan.units, plan.parts, i + 1) * ROW_UNIT;
-        const aAt = a + 4 * (transA ? i0 : i0 * lda);
-        pool.pool.push(this.ids.sgemmPacked, 13, [transA, i1 - i0, n, k, alpha, aAt, lda, packed, n, 0, beta, c + 4 * i0 * ldc, ldc, 0]);
-      }
-    }
-    pool.pool.run();
+    const split = this.gemm("sgemmPacked", m, n, k, !transA && alpha === 1, (byColumns, lo, hi) =>
+      byColumns
+        ? [transA, m, hi - lo, k, alpha, a, lda, packed, n, lo, beta, c + 4 * lo, ldc, 0]
+        : [transA, hi - lo, n, k, alpha, a + 4 * (transA ? lo : lo * lda), lda, packed, n, 0, beta, c + 4 * lo * ldc, ldc, 0],
+    );
+    if (!split) this.raw.sgemmPacked(transA, m, n, k, alpha, a, lda, packed, n, 0, beta, c, ldc, work);
+  }
+
+  /**
+   * Splits an m x n x k GEMM by its plan, `block(byColumns, lo, hi)` giving the arguments of columns (or rows)
+   * [lo, hi); false when it is too small or too narrow to split (the caller runs it whole).
+   */
+  private gemm(name: "sgemm" | "sgemmPacked", m: number, n: number, k: number, aInPlace: boolean, block: (byColumns: boolean, lo: number, hi: number) => number[]): boolean {
+    const use = m * n * k >= THRESHOLDS.gemmMacs ? activePool() : undefined;
+    const plan = use === undefined ? undefined : gemmPlan(m, n, use.threads, aInPlace);
+    if (use === undefined || plan === undefined) return false;
+    const unit = plan.byColumns ? COL_UNIT : ROW_UNIT;
+    // The scratch pointer is the raw exports' last argument (13) for both products.
+    this.job(use, name, 13, plan.units, plan.parts, unit, plan.byColumns ? n : m, (lo, hi) => block(plan.byColumns, lo, hi));
+    return true;
   }
 
   /** sgemv on addresses: y by blocks of 8 rows. */
   sgemv(m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void {
-    const pool = m * n >= THRESHOLDS.gemvElements ? activePool() : undefined;
+    const use = m * n >= THRESHOLDS.gemvElements ? activePool() : undefined;
     const units = Math.floor(m / 8);
-    if (pool === undefined || units < 2) {
+    if (use === undefined || units < 2) {
       this.raw.sgemv(m, n, alpha, a, lda, x, beta, y);
       return;
     }
-    const parts = Math.min(units, pool.threads);
-    pool.pool.begin();
-    for (let i = 0; i < parts; i++) {
-      const i0 = cut(units, parts, i) * 8;
-      const i1 = i + 1 === parts ? m : cut(units, parts, i + 1) * 8;
-      pool.pool.push(this.ids.sgemv, -1, [i1 - i0, n, alpha, a + 4 * i0 * lda, lda, x, beta, y + 4 * i0]);
-    }
-    pool.pool.run();
+    this.job(use, "sgemv", -1, units, Math.min(units, use.threads), 8, m, (lo, hi) => [hi - lo, n, alpha, a + 4 * lo * lda, lda, x, beta, y + 4 * lo]);
   }
 
   /**
@@ -140,43 +118,48 @@ export class Split {
   rows(name: KernelName, ptrs: readonly number[], strides: readonly number[], rows: number, tail: readonly number[]): void {
     let perRow = 0;
     for (const s of strides) perRow += s;
-    const pool = rows >= 2 && worthSplitting(name, rows * perRow) ? activePool() : undefined;
-    const args = this.args;
-    if (pool === undefined) {
-      args.length = 0;
-      args.push(...ptrs, rows, ...tail);
-      this.raw[name](...args);
+    const use = rows >= 2 && worthSplitting(name, rows * perRow) ? activePool() : undefined;
+    if (use === undefined) {
+      this.whole(name, ptrs, rows, tail);
       return;
     }
-    const parts = Math.min(rows, pool.threads);
-    pool.pool.begin();
-    for (let i = 0; i < parts; i++) {
-      const r0 = cut(rows, parts, i);
-      const r1 = cut(rows, parts, i + 1);
-      pool.pool.push(this.ids[name], -1, [...ptrs.map((p, j) => (p === 0 ? 0 : p + 4 * r0 * (strides[j] as number))), r1 - r0, ...tail]);
-    }
-    pool.pool.run();
+    this.job(use, name, -1, rows, Math.min(rows, use.threads), 1, rows, (lo, hi) => [...ptrs.map((p, j) => (p === 0 ? 0 : p + 4 * lo * (strides[j] as number))), hi - lo, ...tail]);
   }
 
   /** An element kernel over n elements of every pointer: `ptrs` then `n` then `tail` are its arguments. */
   elements(name: KernelName, ptrs: readonly number[], n: number, tail: readonly number[]): void {
     const units = Math.floor(n / 64);
-    const pool = units >= 2 && worthSplitting(name, n * ptrs.length) ? activePool() : undefined;
-    const args = this.args;
-    if (pool === undefined) {
-      args.length = 0;
-      args.push(...ptrs, n, ...tail);
-      this.raw[name](...args);
+    const use = units >= 2 && worthSplitting(name, n * ptrs.length) ? activePool() : undefined;
+    if (use === undefined) {
+      this.whole(name, ptrs, n, tail);
       return;
     }
-    const parts = Math.min(units, pool.threads);
-    pool.pool.begin();
+    this.job(use, name, -1, units, Math.min(units, use.threads), 64, n, (lo, hi) => [...ptrs.map((p) => p + 4 * lo), hi - lo, ...tail]);
+  }
+
+  /** One call of a row or element kernel on the calling thread. */
+  private whole(name: KernelName, ptrs: readonly number[], count: number, tail: readonly number[]): void {
+    const args = this.args;
+    args.length = 0;
+    args.push(...ptrs, count, ...tail);
+    this.raw[name](...args);
+  }
+
+  /**
+   * Runs `name` as `parts` blocks: `units` units of `unit` elements cut into near-equal runs, the last ending at
+   * `total` (so it takes any remainder); `block(lo, hi)` gives the arguments for elements [lo, hi).
+   */
+  private job(
+    use: NonNullable<ReturnType<typeof activePool>>, name: KernelName, workAt: number, units: number, parts: number, unit: number, total: number,
+    block: (lo: number, hi: number) => number[],
+  ): void {
+    use.pool.begin();
     for (let i = 0; i < parts; i++) {
-      const e0 = cut(units, parts, i) * 64;
-      const e1 = i + 1 === parts ? n : cut(units, parts, i + 1) * 64;
-      pool.pool.push(this.ids[name], -1, [...ptrs.map((p) => p + 4 * e0), e1 - e0, ...tail]);
+      const lo = cut(units, parts, i) * unit;
+      const hi = i + 1 === parts ? total : cut(units, parts, i + 1) * unit;
+      use.pool.push(this.ids[name], workAt, block(lo, hi));
     }
-    pool.pool.run();
+    use.pool.run();
   }
 }
 
