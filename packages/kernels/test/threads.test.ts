@@ -173,6 +173,54 @@ describe("1 and 2 threads give bit-identical results", () => {
   });
 });
 
+describe("where the work goes: small calls stay on the calling thread, large ones split (default thresholds)", () => {
+  /** Worker calls made by `f` run `times` times (a split call waits until a worker took part, at most 2 s). */
+  function workerShare(f: () => void, expectSplit: boolean): number {
+    const before = threadInfo().workerCalls;
+    const deadline = performance.now() + 2000;
+    f();
+    while (expectSplit && threadInfo().workerCalls === before && performance.now() < deadline) f();
+    for (let i = 0; i < 20; i++) f();
+    return threadInfo().workerCalls - before;
+  }
+
+  it("at the thresholds: GEMMs of 2^18 multiply-adds, sgemv of 2^18 elements, ~10 us of a row or element kernel", async () => {
+    Object.assign(THRESHOLDS, saved);
+    try {
+      await workersReady();
+      const K = wasmBackends[0] as Kernels;
+      const buf = allocF32(1 << 20);
+      const out = allocF32(1 << 20);
+      // 64 x 64 x 63 = 2^18 - 2^12 multiply-adds stays; 64 x 64 x 64 = 2^18 splits (by columns: 2 x 32).
+      expect(workerShare(() => K.sgemm(false, false, 64, 64, 63, 1, buf, 0, 63, buf, 0, 64, 0, out, 0, 64), false)).toBe(0);
+      expect(workerShare(() => K.sgemm(false, false, 64, 64, 64, 1, buf, 0, 64, buf, 0, 64, 0, out, 0, 64), true)).toBeGreaterThan(0);
+      // The same through packB + sgemmPacked, tall (split by rows: A is scaled, so not read in place, and m > n).
+      const packed = allocF32(K.packedBSize(64, 16));
+      K.packB(false, 64, 16, buf, 0, 16, packed);
+      expect(workerShare(() => K.sgemmPacked(false, 255, 16, 64, 0.5, buf, 0, 64, packed, 0, out, 0, 16), false)).toBe(0);
+      expect(workerShare(() => K.sgemmPacked(false, 256, 16, 64, 0.5, buf, 0, 64, packed, 0, out, 0, 16), true)).toBeGreaterThan(0);
+      // sgemv: 1023 x 256 stays, 1024 x 256 (a B = 1 step's W_hh at H = 256) splits.
+      expect(workerShare(() => K.sgemv(1023, 256, 1, buf, 0, 256, buf, 0, 0, out, 0), false)).toBe(0);
+      expect(workerShare(() => K.sgemv(1024, 256, 1, buf, 0, 256, buf, 0, 0, out, 0), true)).toBeGreaterThan(0);
+      // tanh: 2,048 elements (about 6 us) stay, 8,192 split; an add of 32,768 (memory-bound, about 5 us) stays.
+      expect(workerShare(() => K.tanh(out, buf, 2048), false)).toBe(0);
+      expect(workerShare(() => K.tanh(out, buf, 8192), true)).toBeGreaterThan(0);
+      expect(workerShare(() => K.add(out, buf, buf, 32768), false)).toBe(0);
+      // An LSTM step: one row (generation at B = 1) never splits, however wide; 32 rows of 256 units do; 2 rows of 8 do not.
+      const gates = allocF32(4 * 32 * 256);
+      const st = allocF32(32 * 256);
+      const [c2, h2, y] = [allocF32(32 * 256), allocF32(32 * 256), allocF32(32 * 256)];
+      expect(workerShare(() => K.lstmForward(gates, c2, h2, y, st, st, null, 1, 2048), false)).toBe(0);
+      expect(workerShare(() => K.lstmForward(gates, c2, h2, y, st, st, null, 2, 8), false)).toBe(0);
+      expect(workerShare(() => K.lstmForward(gates, c2, h2, y, st, st, null, 32, 256), true)).toBeGreaterThan(0);
+    } finally {
+      THRESHOLDS.gemmMacs = 1;
+      THRESHOLDS.gemvElements = 1;
+      THRESHOLDS.micros = 0;
+    }
+  });
+});
+
 describe("how a GEMM is split", () => {
   it("by columns in whole 32-column blocks when A is read in place or is the smaller side, by rows otherwise, never below two blocks", () => {
     expect(gemmPlan(32, 1024, 2, true)).toEqual({ byColumns: true, units: 32, parts: 2 });
@@ -183,6 +231,11 @@ describe("how a GEMM is split", () => {
     expect(gemmPlan(7, 63, 2, false)).toBeUndefined();
     expect(gemmPlan(8, 63, 2, false)).toEqual({ byColumns: false, units: 2, parts: 2 });
     expect(gemmPlan(1, 96, 4, true)).toEqual({ byColumns: true, units: 3, parts: 3 });
+    // A square C with a packed A: columns (a column block re-packs A, no larger than B).
+    expect(gemmPlan(64, 64, 2, false)).toEqual({ byColumns: true, units: 2, parts: 2 });
+    // Too few blocks either way for the threads: the side with more blocks.
+    expect(gemmPlan(12, 64, 4, false)).toEqual({ byColumns: false, units: 3, parts: 3 });
+    expect(gemmPlan(8, 96, 4, false)).toEqual({ byColumns: true, units: 3, parts: 3 });
   });
 });
 
