@@ -81,7 +81,8 @@ describe("1 and 2 threads give bit-identical results", () => {
           const ldc = n + pad;
           const a = wasmF32From(randomF32((transA ? k : m) * lda, 1));
           const b = wasmF32From(randomF32((transB ? n : k) * ldb, 2));
-          const c0 = randomF32(m * ldc, 3);
+          // C with a guard of 8 more rows after it, compared too: a block that wrote past its rows would show there.
+          const c0 = randomF32((m + 8) * ldc, 3);
           sameBits(() => {
             const c = wasmF32From(c0);
             K.sgemm(transA, transB, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, ldc);
@@ -107,7 +108,7 @@ describe("1 and 2 threads give bit-identical results", () => {
             const b = wasmF32From(randomF32(k * n, 5));
             const packed = allocF32(K.packedBSize(k, n));
             K.packB(false, k, n, b, 0, n, packed);
-            const c0 = randomF32(m * n, 6);
+            const c0 = randomF32((m + 8) * n, 6); // with a guard of 8 rows, as above
             const x = wasmF32From(randomF32(k, 7));
             const y0 = randomF32(n, 8);
             sameBits(() => {
