@@ -6,7 +6,8 @@
  * `kernels` is the fastest set this engine runs: relaxed SIMD (fused multiply-add) where
  * `WebAssembly.validate` accepts it, plain SIMD otherwise. `wasmSimd`, `wasmRelaxedSimd` and `js` name each
  * implementation. Arguments may be ordinary Float32Arrays (copied in and out for the call) or WasmF32 buffers
- * from `allocF32`, which live in WebAssembly memory and are used in place. Nothing needs freeing.
+ * from `allocF32`, which live in WebAssembly memory and are used in place. Nothing needs freeing. Large calls
+ * run on every core (`setThreads`, `threadInfo`), with the same bits as on one.
  *
  * @example
  * import { kernels } from "@gated/kernels";
