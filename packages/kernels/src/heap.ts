@@ -9,7 +9,8 @@
 // after step and reuse blocks; loops whose shapes vary (batches of different lengths) get the space back.
 //
 // Growth: when the top passes the end of memory, memory grows by at least half its size (amortised). Growing
-// detaches every Float32Array view of the old buffer, so nothing here keeps a view across an allocation:
+// an unshared memory detaches every Float32Array view of the old buffer (a shared one leaves old views valid but
+// short), so nothing here keeps a view across an allocation:
 // `f32()` re-creates the whole-memory view whenever `memory.buffer` has changed, and handles (WasmF32) store
 // byte addresses, never views.
 //

@@ -14,7 +14,7 @@
 // instead of waiting forever, and the kernels fall back to one thread until setThreads is called again.
 import { ThreadError } from "./errors.js";
 import { gemmWorkPtr, heap, isShared, memory, relaxedModule, relaxedRaw, simdModule, simdRaw } from "./instance.js";
-import { CTRL, ENTRY, MAX_CALLS, type WorkerInit, workerMain } from "./worker-main.js";
+import { CTRL, ENTRY, INJECT, LAYOUT, MAX_CALLS, type WorkerInit, workerMain } from "./worker-main.js";
 
 /** The kernels a job may call, by index (build b's function f is b * 32 + f). */
 export const KERNEL_NAMES = [
@@ -28,13 +28,14 @@ export type KernelName = (typeof KERNEL_NAMES)[number];
 const WORKER_SPINS = 100_000;
 const CALLER_SPINS = 2_000_000;
 
-interface Spawned {
-  postMessage?(message: unknown): void;
-}
-
 interface Environment {
   readonly cores: number;
-  spawn(init: WorkerInit, onError: (message: string) => void): Spawned;
+  spawn(init: WorkerInit, onError: (message: string) => void): void;
+}
+
+interface WebWorker {
+  onerror: ((e: { message?: string }) => void) | null;
+  postMessage(message: unknown): void;
 }
 
 interface NodeWorker {
@@ -48,7 +49,7 @@ interface NodeBuiltins {
 
 const nodeProcess = (globalThis as { process?: NodeBuiltins }).process;
 
-/** Why threads are off here, or undefined where they can run. */
+/** How to start workers here, or why threads are off. */
 function detect(): Environment | string {
   if (!isShared) return "shared WebAssembly memory is unavailable (a browser page must be cross-origin isolated: COOP same-origin and COEP require-corp)";
   if (typeof Atomics?.wait !== "function") return "Atomics.wait is unavailable";
@@ -65,25 +66,25 @@ function detect(): Environment | string {
         const worker = new threads.Worker(source, { eval: true, workerData: init });
         worker.on("error", (e) => onError(e.message));
         worker.unref();
-        return {};
       },
     };
   }
-  const scope = globalThis as { WorkerGlobalScope?: unknown; crossOriginIsolated?: boolean; Worker?: new (url: string) => Spawned & { onerror: unknown } };
+  const scope = globalThis as { WorkerGlobalScope?: unknown; crossOriginIsolated?: boolean; Worker?: new (url: string) => WebWorker };
   if (typeof scope.WorkerGlobalScope === "undefined") return "a page's main thread cannot wait for workers: run gated in a Web Worker to use threads";
   if (scope.crossOriginIsolated !== true) return "the page is not cross-origin isolated (COOP same-origin and COEP require-corp)";
   const WorkerClass = scope.Worker;
   if (typeof WorkerClass !== "function") return "this worker cannot start nested workers";
-  const source = `self.onmessage = (e) => { self.onmessage = null; (${workerMain.toString()})(e.data, undefined); self.close(); };`;
-  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  let url: string | undefined; // made at the first start
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   return {
     cores,
     spawn(init, onError) {
+      url ??= URL.createObjectURL(
+        new Blob([`self.onmessage = (e) => { self.onmessage = null; (${workerMain.toString()})(e.data, undefined); self.close(); };`], { type: "text/javascript" }),
+      );
       const worker = new WorkerClass(url);
-      worker.onerror = (e: { message?: string }) => onError(e.message ?? "worker error");
-      worker.postMessage?.(init);
-      return worker;
+      worker.onerror = (e) => onError(e.message ?? "worker error");
+      worker.postMessage(init);
     },
   };
 }
@@ -114,7 +115,6 @@ class Pool {
     this.table = new Float64Array(memory.buffer, this.tablePtr, ENTRY * MAX_CALLS);
     this.ctrl.fill(0);
     Atomics.store(this.ctrl, CTRL.SPIN, WORKER_SPINS);
-    Atomics.store(this.ctrl, CTRL.ALIVE, this.workers);
     for (const [b, raw] of [simdRaw, relaxedRaw].entries()) {
       if (raw === undefined) continue;
       KERNEL_NAMES.forEach((name, f) => {
@@ -127,6 +127,7 @@ class Pool {
         memory,
         modules,
         names: KERNEL_NAMES,
+        layout: LAYOUT,
         ctrlPtr: this.ctrlPtr,
         tablePtr: this.tablePtr,
         workPtr: heap.alloc(simdRaw.gemmWorkBytes()),
@@ -374,5 +375,4 @@ export function activePool(): { readonly pool: Pool; readonly threads: number } 
 
 export type { Pool };
 
-/** Fault injection for the tests: kernel numbers that make a worker throw (31) or end its thread (30). */
-export const INJECT = { THROW: 31, EXIT: 30 } as const;
+export { INJECT };

@@ -19,8 +19,7 @@ export const CTRL = {
   WORKED: 5,
   STOP: 6,
   SPIN: 7,
-  ALIVE: 8,
-  READY: 9,
+  READY: 8,
   /** Char codes of the first error's message, 0-terminated. */
   MESSAGE: 16,
   WORDS: 128,
@@ -30,12 +29,19 @@ export const CTRL = {
 export const ENTRY = 24;
 export const MAX_CALLS = 64;
 
+/** Fault injection for the tests: kernel numbers that make a worker throw (31) or end its thread (30). */
+export const INJECT = { THROW: 31, EXIT: 30 } as const;
+
+/** The shared layout, sent with every worker's start so that its body repeats none of it. */
+export const LAYOUT = { ctrl: CTRL, entry: ENTRY, maxCalls: MAX_CALLS, inject: INJECT } as const;
+
 /** What a worker receives when it starts. */
 export interface WorkerInit {
   readonly memory: WebAssembly.Memory;
   /** The compiled builds; function f of build b has index b * 32 + f (names[f]). */
   readonly modules: readonly (WebAssembly.Module | undefined)[];
   readonly names: readonly string[];
+  readonly layout: typeof LAYOUT;
   readonly ctrlPtr: number;
   readonly tablePtr: number;
   /** This thread's GEMM scratch memory. */
@@ -51,10 +57,9 @@ export interface WorkerInit {
  * `process.exit` in the worker), so that a caller waiting for this thread learns it is gone.
  */
 export function workerMain(init: WorkerInit, onExit: ((hook: () => void) => void) | undefined): void {
-  const C = { CLAIM: 0, DONE: 1, SLEEPERS: 2, ERROR: 3, DEAD: 4, WORKED: 5, STOP: 6, SPIN: 7, ALIVE: 8, READY: 9, MESSAGE: 16, WORDS: 128 };
-  const ENTRY_SLOTS = 24;
+  const { ctrl: C, entry: ENTRY_SLOTS, maxCalls, inject } = init.layout;
   const ctrl = new Int32Array(init.memory.buffer, init.ctrlPtr, C.WORDS);
-  const table = new Float64Array(init.memory.buffer, init.tablePtr, 64 * ENTRY_SLOTS);
+  const table = new Float64Array(init.memory.buffer, init.tablePtr, maxCalls * ENTRY_SLOTS);
   let finished = false;
   const fail = (message: string): void => {
     if (Atomics.compareExchange(ctrl, C.ERROR, 0, init.index) !== 0) return;
@@ -65,7 +70,6 @@ export function workerMain(init: WorkerInit, onExit: ((hook: () => void) => void
   onExit?.(() => {
     if (finished) return;
     Atomics.add(ctrl, C.DEAD, 1);
-    Atomics.sub(ctrl, C.ALIVE, 1);
     Atomics.notify(ctrl, C.DONE);
   });
   const fns: (((...a: number[]) => void) | undefined)[] = [];
@@ -81,7 +85,6 @@ export function workerMain(init: WorkerInit, onExit: ((hook: () => void) => void
     fail(`could not instantiate the kernels: ${e instanceof Error ? e.message : String(e)}`);
     finished = true;
     Atomics.add(ctrl, C.DEAD, 1);
-    Atomics.sub(ctrl, C.ALIVE, 1);
     Atomics.notify(ctrl, C.DONE);
     return;
   }
@@ -96,9 +99,9 @@ export function workerMain(init: WorkerInit, onExit: ((hook: () => void) => void
     if (workAt >= 0) args[workAt] = init.workPtr;
     try {
       const id = table[e] as number;
-      // Fault injection for the tests: 31 throws, 30 ends the thread (Node) in the middle of a call.
-      if (id === 31) throw new Error("a failure injected by a test");
-      if (id === 30 && onExit !== undefined) (globalThis as unknown as { process: { exit(code: number): void } }).process.exit(3);
+      // Fault injection for the tests: one number throws, one ends the thread (Node) in the middle of a call.
+      if (id === inject.THROW) throw new Error("a failure injected by a test");
+      if (id === inject.EXIT && onExit !== undefined) (globalThis as unknown as { process: { exit(code: number): void } }).process.exit(3);
       const f = fns[id];
       if (f === undefined) throw new Error(`no kernel number ${id}`);
       f(...args);
@@ -135,6 +138,5 @@ export function workerMain(init: WorkerInit, onExit: ((hook: () => void) => void
     v = Atomics.load(ctrl, C.CLAIM);
   }
   finished = true;
-  Atomics.sub(ctrl, C.ALIVE, 1);
 }
 // Stryker restore all

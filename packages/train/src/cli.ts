@@ -192,7 +192,7 @@ function guardStdout(app: string): void {
  * "app command: error: ..." on stderr (exit 1); a command's own exit code otherwise.
  */
 /** The --threads line every command's help ends with. */
-function THREADS_HELP(): string {
+function threadsHelp(): string {
   let fallback: string;
   try {
     fallback = String(threadInfo().threads);
@@ -218,7 +218,7 @@ export async function runCli(app: string, usage: string, commands: Readonly<Reco
         console.error(`${app}: no command '${printable(topic)}' (commands: ${Object.keys(commands).join(", ")})`);
         return EXIT.usage;
       }
-      console.log(`${c.help}\n${THREADS_HELP()}`);
+      console.log(`${c.help}\n${threadsHelp()}`);
     }
     return EXIT.ok;
   }
@@ -227,7 +227,7 @@ export async function runCli(app: string, usage: string, commands: Readonly<Reco
     console.error(`${app}: unknown command '${printable(name)}' (commands: ${Object.keys(commands).join(", ")})\n${usage}`);
     return EXIT.usage;
   }
-  const help = `${cmd.help}\n${THREADS_HELP()}`;
+  const help = `${cmd.help}\n${threadsHelp()}`;
   const parsed = parseArgs(rest, [...cmd.valued, "threads"], cmd.switches, cmd.positionals ?? false);
   if (isUsageError(parsed)) {
     console.error(`${app} ${name}: ${parsed.message}\n${help}`);
