@@ -4,6 +4,7 @@
 // gates i f g o, loss = mean(h'^2) + mean(c'^2)). Both implementations get the same weights and check that
 // they agree on the loss before timing.
 import * as ag from "@gated/autograd";
+import { key, uniform } from "@gated/random";
 import type { BenchRecord } from "./records.js";
 import { table } from "./records.js";
 import { tfjsWasm } from "./tfjs.js";
@@ -12,12 +13,9 @@ import { timeCall } from "./timing.js";
 type TF = Awaited<ReturnType<typeof tfjsWasm>>;
 type TfTensor = ReturnType<TF["tensor"]>;
 
+/** n floats in [-scale, scale) from the seed's key. */
 function random(n: number, seed: number, scale: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return scale * (s / 2 ** 31 - 1);
-  });
+  return Float32Array.from(uniform(key(seed), n), (u) => scale * (2 * u - 1));
 }
 
 interface Case {

@@ -3,6 +3,7 @@
 // matMul (both one thread: tfjs-wasm has no threads in Node), on the same shapes, side by side. Every
 // implementation's result is checked against the naive loop before it is timed.
 import { allocF32, js, type Kernels, setThreads, threadsReady, wasmF32From, wasmRelaxedSimd, wasmSimd } from "@gated/kernels";
+import { key, uniform } from "@gated/random";
 import type { BenchRecord, GemmImpl } from "./records.js";
 import { table } from "./records.js";
 import { tfjsWasm } from "./tfjs.js";
@@ -14,12 +15,9 @@ export const GEMM_SHAPES: readonly (readonly [number, number, number])[] = [
   [32, 320, 1024], [32, 192, 512], [1, 320, 1024],
 ];
 
+/** n floats in [-1, 1) from the seed's key. */
 function random(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
+  return Float32Array.from(uniform(key(seed), n), (u) => 2 * u - 1);
 }
 
 /** Largest |got - want| relative to the product's scale sqrt(K) (entries are in [-1, 1)). */

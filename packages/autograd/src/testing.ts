@@ -1,19 +1,13 @@
 // Helpers for tests of code built on @gated/autograd (exported as @gated/autograd/testing): seeded random
 // tensors and a VJP check that throws with the shapes and seed when the VJP and central differences disagree.
+import { key, uniform } from "@gated/random";
 import { checkVjp } from "./gradcheck.js";
 import type { DType } from "./storage.js";
 import { type Tensor, tensorOrThrow } from "./tensor.js";
 
-/** Deterministic values in [lo, hi) (mulberry32). */
+/** Deterministic values in [lo, hi): the uniforms of `key(seed)` from `@gated/random`, scaled. */
 export function randomValues(n: number, seed: number, lo = -1, hi = 1): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  });
+  return Array.from(uniform(key(seed), n), (u) => lo + (hi - lo) * u);
 }
 
 const sizeOfShape = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);

@@ -1,6 +1,6 @@
 // Batches: sequences of ids padded to a common length, with lengths and a mask; seeded shuffling.
 import { invalidArgument, raise } from "@gated/autograd";
-import { random } from "@gated/nn";
+import * as random from "@gated/random";
 
 export interface PaddedBatch {
   /** [B, T] row-major ids, padded with `pad`. */

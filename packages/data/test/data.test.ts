@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { random } from "@gated/nn";
+import * as random from "@gated/random";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import { bigrams, buildVocab, codePoints, encode, loadFile, loadSentimentExamples, pad, shuffledBatches, splitEveryFifth, words } from "../src/index.js";

@@ -1,4 +1,5 @@
 // Shared helpers for the kernel tests: the backends under test, random data, and closeness checks.
+import { key, uniform } from "@gated/random";
 import type fc from "fast-check";
 import { js, type Kernels, wasmRelaxedSimd, wasmSimd } from "../src/index.js";
 
@@ -6,18 +7,9 @@ import { js, type Kernels, wasmRelaxedSimd, wasmSimd } from "../src/index.js";
 export const wasmBackends: readonly Kernels[] = [wasmSimd, ...(wasmRelaxedSimd ? [wasmRelaxedSimd] : [])];
 export { js };
 
-/** Deterministic pseudo-random floats in [-1, 1) (mulberry32), so a failing case can be replayed. */
+/** Deterministic pseudo-random floats in [-scale, scale) (`@gated/random`), so a failing case can be replayed. */
 export function randomF32(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = scale * (2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1);
-  }
-  return out;
+  return Float32Array.from(uniform(key(seed), n), (u) => scale * (2 * u - 1));
 }
 
 /** Same class: both NaN, or equal infinities, or both finite. */

@@ -7,8 +7,8 @@
 export * from "./cells.js";
 export * from "./init.js";
 export * from "./layers.js";
-export * as random from "./random.js";
-export type { Key } from "./random.js";
+export * as random from "@gated/random";
+export type { Key } from "@gated/random";
 export * from "./recurrent-config.js";
 export * from "./recurrent-init.js";
 export * from "./state-dict.js";

@@ -1,6 +1,6 @@
 // Initialisers: each takes a key (so the same seed gives the same weights) and returns a float32 tensor.
 import { type DType, invalidArgument, raise, type Tensor, tensorFromArray } from "@gated/autograd";
-import { type Key, normal, uniform as uniform01 } from "./random.js";
+import { type Key, normal, uniform as uniform01 } from "@gated/random";
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -1,7 +1,7 @@
 // Layers: embedding, linear, dropout, and the recurrent layer over batch-first [B, T, I] built on scan.
 import { add, concat, gather, invalidArgument, matmul, mul, raise, recurrence, reshape, scan, shapeMismatch, stack, type Tensor, tensorFromArray, transpose, zeros } from "@gated/autograd";
 import { type Activation, type CellParams, gruStep, type LstmState, lstmStep, rnnStep } from "./cells.js";
-import { type Key, foldIn, uniform } from "./random.js";
+import { type Key, foldIn, uniform } from "@gated/random";
 import { checkRecurrentConfig } from "./recurrent-config.js";
 import * as E from "fp-ts/lib/Either.js";
 

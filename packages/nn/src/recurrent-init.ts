@@ -5,7 +5,7 @@ import { checkRecurrentConfig } from "./recurrent-config.js";
 import { identity, orthogonal, pytorchDefault, xavierUniform } from "./init.js";
 import type { CellParams, } from "./cells.js";
 import { gatesOf, paramName, type RecurrentConfig, type RecurrentParams } from "./layers.js";
-import { foldIn, type Key, uniform } from "./random.js";
+import { foldIn, type Key, uniform } from "@gated/random";
 
 export interface RecurrentInitOptions {
   /**
