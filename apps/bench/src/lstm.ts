@@ -13,7 +13,7 @@ import * as tfl from "@tensorflow/tfjs";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { allocF32, kernels, setThreads, threadsReady, wasmF32From } from "@gated/kernels";
-import { printable } from "@gated/train";
+import { printable } from "@gated/train/node";
 import type { BenchRecord, LstmImpl as Impl } from "./records.js";
 import { table } from "./records.js";
 import { tfjsWasm } from "./tfjs.js";

@@ -6,7 +6,7 @@ import "@gated/train/relaxed-simd";
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { threadInfo } from "@gated/kernels";
-import { EXIT, fsReason, isUsageError, num, parseArgs, printable, str, type UsageError, usageError, writeFileAtomic } from "@gated/train";
+import { EXIT, fsReason, isUsageError, num, parseArgs, printable, str, type UsageError, usageError, writeFileAtomic } from "@gated/train/node";
 import { runAutograd } from "./autograd.js";
 import { runGemm } from "./gemm.js";
 import { runLstm } from "./lstm.js";

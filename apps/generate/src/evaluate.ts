@@ -1,7 +1,8 @@
 // pnpm generate eval: test bits per character of a model beside Kneser-Ney n-gram models of orders 1 to 7.
 import { bitsPerCharacter, countNgrams, trainKneserNey } from "@gated/counting";
-import { DEFAULT_MAX_BYTES, loadCorpus } from "@gated/data";
-import { isUsageError, jsonLine, onInterrupt, type Parsed, size, str, type UsageError, usageError, userPath } from "@gated/train";
+import { DEFAULT_MAX_BYTES, loadCorpus } from "@gated/data/node";
+import { mobyDickCorpus } from "@gated/datasets";
+import { isUsageError, jsonLine, onInterrupt, type Parsed, size, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { streamBpc } from "./stream.js";
@@ -20,7 +21,7 @@ export async function evalCommand(p: Parsed, log: (line: string) => void): Promi
   const loaded = loadCheckpoint(userPath(dir), false);
   if (E.isLeft(loaded)) return loaded.left;
   const { meta, params } = loaded.right;
-  const corpus = loadCorpus(meta.data === "bundled" ? undefined : meta.data, { maxBytes: dataLimit });
+  const corpus = meta.data === "bundled" ? mobyDickCorpus() : loadCorpus(meta.data, { maxBytes: dataLimit });
   if (E.isLeft(corpus)) return corpus.left.message;
   const index = new Map(meta.vocab.map((c, i) => [c, i]));
   const { train, test } = corpus.right;

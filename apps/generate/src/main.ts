@@ -3,7 +3,7 @@
 // error, 2 usage error, 130 interrupted.
 // First: lets Node 20 compile the relaxed-SIMD kernels (fused multiply-add), before anything loads them.
 import "@gated/train/relaxed-simd";
-import { type Command, runCli } from "@gated/train";
+import { type Command, runCli } from "@gated/train/node";
 import { EVAL_HELP, evalCommand } from "./evaluate.js";
 import { SAMPLE_HELP, sampleCommand } from "./sample.js";
 import { TRAIN_HELP, trainCommand } from "./train.js";

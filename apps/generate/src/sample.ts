@@ -1,7 +1,7 @@
 // pnpm generate sample: text from a trained model, one character at a time (greedy, temperature, top-k, top-p),
 // or the most likely continuation by beam search.
 import { random } from "@gated/nn";
-import { firstUsageError, int, num, type Parsed, str, type UsageError, usageError, userPath } from "@gated/train";
+import { firstUsageError, int, num, type Parsed, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { type LmConfig, type LmParams, logSoftmaxRows, stepperOf } from "./model.js";

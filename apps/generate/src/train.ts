@@ -2,9 +2,11 @@
 // carried between windows, its gradient stopped) or on random windows from a zero state; Adam with warm-up and
 // cosine decay, clipping, test BPC every N steps, atomic checkpoints, resume, and Ctrl-C saving cleanly.
 import { valueAndGrad } from "@gated/autograd";
-import { DEFAULT_MAX_BYTES, loadCorpus } from "@gated/data";
+import { DEFAULT_MAX_BYTES, loadCorpus } from "@gated/data/node";
+import { mobyDickCorpus } from "@gated/datasets";
 import { type AdamState, adam, clipByGlobalNorm, constant, cosineWithWarmup, random, recurrentParamCount } from "@gated/nn";
-import { choice, DEFAULT_MEMORY_LIMIT, firstUsageError, int, isUsageError, lockOutDir, memoryRefusal, num, onInterrupt, type OutLock, type Parsed, printable, progress, size, str, trainingMemory, type UsageError, usageError, userPath, xyChart } from "@gated/train";
+import { DEFAULT_MEMORY_LIMIT, memoryRefusal, trainingMemory, xyChart } from "@gated/train";
+import { choice, firstUsageError, int, isUsageError, lockOutDir, num, onInterrupt, type OutLock, type Parsed, printable, progress, size, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { APP, type HistoryPoint, loadCheckpoint, type Loaded, type Meta, saveCheckpoint } from "./checkpoint.js";
 import { type Cell, initLm, type LmConfig, type LmParams, type LmState, lossAndState, rnnConfig, zeroState } from "./model.js";
@@ -119,7 +121,7 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
     }
   }
   const dataFile = prior ? (prior.meta.data === "bundled" ? undefined : prior.meta.data) : str(p, "data") === undefined ? undefined : userPath(str(p, "data") as string);
-  const corpus = loadCorpus(dataFile, { maxBytes: limits.dataLimit });
+  const corpus = dataFile === undefined ? mobyDickCorpus() : loadCorpus(dataFile, { maxBytes: limits.dataLimit });
   if (E.isLeft(corpus)) return corpus.left.message;
   const { train, test } = corpus.right;
   const vocab = prior ? [...prior.meta.vocab] : [...new Set(train)].sort();

@@ -1,6 +1,7 @@
 // pnpm lab adding: the adding problem for each (model, T), trained in worker threads side by side; a Markdown
 // table of test MSE against the constant predictor, training curves as SVG, and (--json) one JSON object.
-import { COLORS, firstUsageError, int, isUsageError, num, numIn, type Parsed, str, type UsageError, userPath, writeFileAtomic, xyChart } from "@gated/train";
+import { COLORS, xyChart } from "@gated/train";
+import { firstUsageError, int, isUsageError, num, numIn, type Parsed, str, type UsageError, userPath, writeFileAtomic } from "@gated/train/node";
 import { threadInfo } from "@gated/kernels";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";

@@ -1,7 +1,8 @@
 // pnpm lab gradient-flow: ||dL_T/dh_t|| against t for the lecture's cells, and ||dL/dh_0|| against T, averaged
 // over seeds; SVG figures, a Markdown table and (--json) one JSON object.
 import { random } from "@gated/nn";
-import { COLORS, firstUsageError, int, isUsageError, type Parsed, type UsageError, writeFileAtomic, xyChart } from "@gated/train";
+import { COLORS, xyChart } from "@gated/train";
+import { firstUsageError, int, isUsageError, type Parsed, type UsageError, writeFileAtomic } from "@gated/train/node";
 import { join } from "node:path";
 import { FLOW_LABEL, FLOW_MODELS, type FlowModel, flowParams, flowSample, isGated, spectralRadius } from "./flow.js";
 import { intList, type Report, sci, setup } from "./report.js";

@@ -2,7 +2,7 @@
 // pnpm lab <experiment>: the lecture's experiments on vanishing gradients. Errors are one line on stderr.
 // First: lets Node 20 compile the relaxed-SIMD kernels (fused multiply-add), before anything loads them.
 import "@gated/train/relaxed-simd";
-import { type Command, runCli } from "@gated/train";
+import { type Command, runCli } from "@gated/train/node";
 import { ADDING_HELP, addingCommand } from "./adding-command.js";
 import { FLOW_HELP, flowCommand } from "./gradient-flow.js";
 

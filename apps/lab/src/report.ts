@@ -1,5 +1,5 @@
 // Shared by the experiments: list flags, the output directory, number formatting, the JSON report's shape.
-import { fsReason, isUsageError, type Parsed, printable, str, type UsageError, usageError, userPath } from "@gated/train";
+import { fsReason, isUsageError, type Parsed, printable, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import { accessSync, constants, lstatSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, parse } from "node:path";

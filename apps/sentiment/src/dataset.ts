@@ -1,7 +1,9 @@
 // The data a command works on: the bundled sentiment sentences, or a CSV / TSV / JSONL file; always split the
 // same way (original index i goes to test when i % 5 === 4), then tokenised into words.
-import { userPath } from "@gated/train";
-import { bigrams, encode, type Example, loadFile, loadSentimentExamples, splitEveryFifth, type Vocab, words } from "@gated/data";
+import { userPath } from "@gated/train/node";
+import { bigrams, encode, type Example, splitEveryFifth, type Vocab, words } from "@gated/data";
+import { loadSentimentExamples } from "@gated/datasets";
+import { loadFile } from "@gated/data/node";
 import * as E from "fp-ts/lib/Either.js";
 
 export interface DataOptions {

@@ -1,10 +1,11 @@
 // pnpm sentiment eval: accuracy per source and overall on the test split, beside the majority class and naive
 // Bayes (unigrams + bigrams) trained on the same training split.
 import { predictNaiveBayes, trainNaiveBayes } from "@gated/counting";
-import { classificationMetrics, userPath } from "@gated/train";
+import { classificationMetrics } from "@gated/train";
+import { userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
-import { isUsageError, jsonLine, type Parsed, size, str, type UsageError, usageError } from "@gated/train";
-import { DEFAULT_MAX_BYTES } from "@gated/data";
+import { isUsageError, jsonLine, type Parsed, size, str, type UsageError, usageError } from "@gated/train/node";
+import { DEFAULT_MAX_BYTES } from "@gated/data/node";
 import { loadDataset, nbFeatures } from "./dataset.js";
 import { argmax, predictor } from "./predictor.js";
 import { loadModel } from "./store.js";

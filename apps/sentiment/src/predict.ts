@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { decodeUtf8 } from "@gated/data";
 import * as E from "fp-ts/lib/Either.js";
-import { jsonLine, type Parsed, printable, str, type UsageError, usageError, userPath } from "@gated/train";
+import { jsonLine, type Parsed, printable, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import { argmax, predictor } from "./predictor.js";
 import { loadModel } from "./store.js";
 

@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSafetensors, writeSafetensors } from "@gated/nn";
-import { type AppFormat, checkHeadedModel, type OutLock, readableModelDir, readModelConfig } from "@gated/train";
+import { checkHeadedModel } from "@gated/train";
+import { type AppFormat, type OutLock, readableModelDir, readModelConfig } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { type ModelConfig, type Params, recurrentConfig, toStateDict } from "./model.js";
 

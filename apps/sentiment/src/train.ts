@@ -4,8 +4,9 @@ import { crossEntropy } from "@gated/autograd";
 import { buildVocab, encode, words } from "@gated/data";
 import { adam, random, recurrentParamCount } from "@gated/nn";
 import * as E from "fp-ts/lib/Either.js";
-import { type UsageError, usageError, choice, isUsageError, DEFAULT_MEMORY_LIMIT, firstUsageError, fit, int, lineChart, lockOutDir, memoryRefusal, num, onInterrupt, type OutLock, type Parsed, size, str, trainingMemory, userPath } from "@gated/train";
-import { DEFAULT_MAX_BYTES } from "@gated/data";
+import { DEFAULT_MEMORY_LIMIT, fit, lineChart, memoryRefusal, trainingMemory } from "@gated/train";
+import { type UsageError, usageError, choice, isUsageError, firstUsageError, fitProgress, int, lockOutDir, num, onInterrupt, type OutLock, type Parsed, size, str, userPath } from "@gated/train/node";
+import { DEFAULT_MAX_BYTES } from "@gated/data/node";
 import { bucketedBatches, type Encoded, type LabelledBatch, sequentialBatches } from "./batches.js";
 import { loadDataset } from "./dataset.js";
 import { type Cell, forward, initParams, type ModelConfig, type Params, type Pooling, recurrentConfig } from "./model.js";
@@ -137,7 +138,7 @@ async function train(p: Parsed, o: TrainOptions, lock: OutLock, log: (line: stri
     patience: o.patience,
     clip: o.clip,
     key: random.foldIn(key, 13),
-    progressLabel: p.flags.has("quiet") ? false : "epoch",
+    ...(p.flags.has("quiet") ? {} : { onProgress: fitProgress() }),
     log,
     signal: interrupt.signal,
   }).finally(interrupt.dispose);

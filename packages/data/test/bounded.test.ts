@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { decodeUtf8, loadCorpus, MIN_CORPUS, parseDelimited, readBounded, readUtf8, splitCorpus } from "../src/index.js";
+import { decodeUtf8, MIN_CORPUS, parseDelimited, splitCorpus } from "../src/index.js";
+import { loadCorpus, readBounded, readUtf8 } from "../src/node.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gated-data-bounded-"));
 const message = <A>(e: E.Either<{ message: string }, A>) => (E.isLeft(e) ? e.left.message : "Right");

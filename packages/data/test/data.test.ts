@@ -4,32 +4,8 @@ import { join } from "node:path";
 import * as random from "@gated/random";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { bigrams, buildVocab, codePoints, encode, loadFile, loadSentimentExamples, pad, shuffledBatches, splitEveryFifth, words } from "../src/index.js";
-
-describe("the bundled sentiment split", () => {
-  const all = loadSentimentExamples();
-  if (E.isLeft(all)) throw new Error(all.left.message);
-  const { train, test } = splitEveryFifth(all.right);
-
-  it("has exactly 2,400 train and 600 test sentences, 800/200 per source", () => {
-    expect(all.right.length).toBe(3003);
-    expect(train.length).toBe(2400);
-    expect(test.length).toBe(600);
-    for (const s of ["amazon", "imdb", "yelp"]) {
-      expect(train.filter((e) => e.source === s).length).toBe(800);
-      expect(test.filter((e) => e.source === s).length).toBe(200);
-    }
-    expect(test.every((e) => e.index % 5 === 4)).toBe(true);
-    expect(all.right.filter((e) => e.text.trim() === "").map((e) => `${e.source}:${e.index}`)).toEqual(["amazon:1000", "imdb:1000", "yelp:1000"]);
-  });
-
-  it("has the class balance of the source files", () => {
-    const pos = (xs: typeof train, s?: string) => xs.filter((e) => e.label === "positive" && (s === undefined || e.source === s)).length;
-    expect([pos(train, "amazon"), pos(train, "imdb"), pos(train, "yelp")]).toEqual([415, 405, 389]);
-    expect([pos(test, "amazon"), pos(test, "imdb"), pos(test, "yelp")]).toEqual([85, 95, 111]);
-    expect(pos(train) + pos(test)).toBe(1500);
-  });
-});
+import { bigrams, buildVocab, codePoints, encode, extensionOf, pad, parseExamples, shuffledBatches, splitEveryFifth, words } from "../src/index.js";
+import { loadFile } from "../src/node.js";
 
 describe("tokenisers", () => {
   it("split words on non-ASCII text, lower-case, keep punctuation as tokens", () => {
@@ -104,5 +80,30 @@ describe("loaders", () => {
   it("reject a file that does not exist", () => {
     const r = loadFile(join(dir, "nope.csv"));
     expect(E.isLeft(r) && r.left.message).toMatch(/cannot be read: ENOENT/);
+  });
+});
+
+describe("parsing text already in memory (no file system)", () => {
+  it("parseExamples picks the format by the name's extension, in any case, after the last folder", () => {
+    const csv = parseExamples("text,label\nhi,a\n", "dir.v2/Reviews.CSV");
+    expect(E.isRight(csv) && csv.right.map((e) => [e.text, e.label, e.source])).toEqual([["hi", "a", "dir.v2/Reviews.CSV"]]);
+    const tsv = parseExamples("text\tlabel\nhi\tb\n", "x.tsv");
+    expect(E.isRight(tsv) && tsv.right[0]?.label).toBe("b");
+    for (const name of ["x.jsonl", "x.ndjson"]) {
+      const jl = parseExamples('{"text":"hi","label":"c"}\n', name);
+      expect(E.isRight(jl) && jl.right[0]?.label).toBe("c");
+    }
+    for (const [name, ext] of [["notes.txt", ".txt"], ["README", ""], [".csv", ""], ["a.csv/b", ""]] as const) {
+      const r = parseExamples("text,label\nhi,a\n", name);
+      expect(E.isLeft(r) && r.left.message).toBe(`${name}: has extension '${ext}': expected .csv, .tsv or .jsonl`);
+    }
+    expect(extensionOf("C:\\data\\a.TSV")).toBe(".tsv");
+  });
+
+  it("splitEveryFifth drops blank texts and sends index i to test when i % 5 === 4", () => {
+    const ex = Array.from({ length: 12 }, (_, i) => ({ text: i === 3 ? "  " : `t${i}`, label: "x", source: "s", index: i }));
+    const { train, test } = splitEveryFifth(ex);
+    expect(test.map((e) => e.index)).toEqual([4, 9]);
+    expect(train.map((e) => e.index)).toEqual([0, 1, 2, 5, 6, 7, 8, 10, 11]);
   });
 });

@@ -145,18 +145,6 @@ export function size(p: Parsed, name: string, fallback: number): number | UsageE
   return Number.isSafeInteger(n) && n > 0 ? n : usageError(`--${name} must be a size such as 800M or 2G, got '${printable(v)}'`);
 }
 
-/** 1.5 GiB, 300 MiB, 12 KiB, 7 bytes. */
-export function formatBytes(n: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} bytes` : `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ${units[u]}`;
-}
-
 /** The first UsageError among option values, if any (checked before anything is read or written). */
 export const firstUsageError = (values: Readonly<Record<string, unknown>>): UsageError | undefined => Object.values(values).find(isUsageError) as UsageError | undefined;
 

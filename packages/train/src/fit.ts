@@ -3,7 +3,6 @@
 // (foldIn(key, epoch)) and dropout (foldIn(key, step)).
 import { invalidArgument, raise, type Tensor, valueAndGrad } from "@gated/autograd";
 import { clipByGlobalNorm, type Optimizer, random } from "@gated/nn";
-import { progress } from "./progress.js";
 
 export interface EpochRecord {
   readonly epoch: number;
@@ -12,6 +11,11 @@ export interface EpochRecord {
   readonly valAccuracy: number;
   readonly seconds: number;
 }
+
+/** What `fit` reports as it goes: after every batch, and after every epoch's validation. */
+export type FitEvent =
+  | { readonly kind: "batch"; readonly epoch: number; readonly epochs: number; readonly batch: number; readonly batches: number; readonly meanLoss: number }
+  | { readonly kind: "epoch"; readonly epochs: number; readonly record: EpochRecord };
 
 export interface FitOptions<P, B, S> {
   readonly params: P;
@@ -28,8 +32,8 @@ export interface FitOptions<P, B, S> {
   /** Clip gradients to this global norm (default: no clipping). */
   readonly clip?: number;
   readonly key: random.Key;
-  /** Progress bar label, or false for none. */
-  readonly progressLabel?: string | false;
+  /** Called after every batch and every epoch (a terminal progress bar: `fitProgress()` from `@gated/train/node`). */
+  readonly onProgress?: (event: FitEvent) => void;
   readonly log?: (line: string) => void;
   /** Stops between batches when aborted (the result then has `interrupted: true`); checked at least every 50 ms. */
   readonly signal?: AbortSignal;
@@ -45,12 +49,19 @@ export interface FitResult<P> {
   readonly interrupted: boolean;
 }
 
-/** Lets pending events (a Ctrl-C) run when `ms` have passed since the last time. */
+/** Resolves after pending events have run (setImmediate in Node; a zero timeout elsewhere). */
+const nextTurn = (): Promise<void> =>
+  new Promise((r) => {
+    if (typeof setImmediate === "function") setImmediate(r);
+    else setTimeout(r, 0);
+  });
+
+/** Lets pending events (a Ctrl-C, an abort) run when `ms` have passed since the last time. */
 function yielder(ms: number): () => Promise<void> {
   let last = performance.now();
   return async () => {
     if (performance.now() - last < ms) return;
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     last = performance.now();
   };
 }
@@ -71,7 +82,6 @@ export async function fit<P, B, S>(o: FitOptions<P, B, S>): Promise<FitResult<P>
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const t0 = performance.now();
     const batches = o.batches(epoch, random.foldIn(o.key, epoch));
-    const bar = o.progressLabel === false ? undefined : progress({ label: `${o.progressLabel ?? "epoch"} ${epoch}/${o.epochs}`, total: batches.length });
     let sum = 0;
     for (const [i, batch] of batches.entries()) {
       await pause();
@@ -82,14 +92,14 @@ export async function fit<P, B, S>(o: FitOptions<P, B, S>): Promise<FitResult<P>
       const g = o.clip === undefined ? grads : clipByGlobalNorm(grads, o.clip)[0];
       [state, params] = o.optimizer.update(state, params, g as P);
       sum += value;
-      bar?.update(i + 1, `loss ${(sum / (i + 1)).toFixed(4)}`);
+      o.onProgress?.({ kind: "batch", epoch, epochs: o.epochs, batch: i + 1, batches: batches.length, meanLoss: sum / (i + 1) });
     }
     await pause();
     if (stopped()) return { best, bestEpoch, history, stoppedEarly, interrupted: true };
     const val = o.validate(params);
     const record = { epoch, trainLoss: sum / Math.max(1, batches.length), valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - t0) / 1000 };
     history.push(record);
-    bar?.done(`loss ${record.trainLoss.toFixed(4)} val loss ${val.loss.toFixed(4)} val acc ${(100 * val.accuracy).toFixed(1)}%`);
+    o.onProgress?.({ kind: "epoch", epochs: o.epochs, record });
     if (val.accuracy > bestAcc) {
       best = params;
       bestEpoch = epoch;

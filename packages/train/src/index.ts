@@ -1,16 +1,12 @@
 /**
- * @gated/train: the app layer: a fit loop with early stopping and the best checkpoint, classification metrics,
- * a progress bar, SVG charts and atomic files.
+ * @gated/train: training and reporting that run anywhere (Node and browsers): a fit loop with early stopping, the
+ * best checkpoint, abort and progress events; classification metrics; SVG charts; checks of a saved model's shapes;
+ * training-memory estimates. The command line, files, output folders and the terminal progress bar are in
+ * `@gated/train/node`.
  * @since 0.1.0
  */
 export * from "./chart.js";
-export * from "./files.js";
-export * from "./outdir-check.js";
-export * from "./outdir.js";
-export * from "./fit.js";
-export * from "./metrics.js";
-export * from "./progress.js";
-export * from "./cli.js";
-export * from "./signals.js";
 export * from "./checked-model.js";
+export * from "./fit.js";
 export * from "./memory.js";
+export * from "./metrics.js";

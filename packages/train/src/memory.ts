@@ -1,6 +1,5 @@
 // How much memory training a recurrent model takes, estimated before anything is allocated, so that a model too
 // big for this machine (or for WebAssembly's 4 GiB) is refused up front with the estimate in the message.
-import { formatBytes } from "./cli.js";
 
 export interface TrainingSize {
   /** Scalars in all parameters. */
@@ -54,4 +53,16 @@ export function trainingMemory(s: TrainingSize): MemoryEstimate {
 export function memoryRefusal(e: MemoryEstimate, limit: number, advice: string): string | undefined {
   if (e.total <= limit) return undefined;
   return `this model would need about ${formatBytes(e.total)} to train (parameters ${formatBytes(e.parameters)}, gradients and Adam ${formatBytes(e.optimizer)}, activations ${formatBytes(e.activations)}), over the limit of ${formatBytes(limit)}: ${advice}, or raise --memory-limit (WebAssembly memory holds at most 4 GiB)`;
+}
+
+/** 1.5 GiB, 300 MiB, 12 KiB, 7 bytes. */
+export function formatBytes(n: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+  let u = 0;
+  let v = n;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} bytes` : `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ${units[u]}`;
 }

@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { threadInfo } from "@gated/kernels";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Command, EXIT, formatBytes, int, isUsageError, jsonLine, num, parseArgs, printable, runCli, size, terminalSafe, usageError } from "../src/index.js";
+import { formatBytes } from "../src/index.js";
+import { type Command, EXIT, int, isUsageError, jsonLine, num, parseArgs, printable, runCli, size, terminalSafe, usageError } from "../src/node.js";
 
 describe("parseArgs", () => {
   const p = (argv: string[], positionals = false) => parseArgs(argv, ["out", "lr"], ["quiet"], positionals);
@@ -136,7 +137,7 @@ describe("runCli", () => {
   });
 
   it("a bad GATED_THREADS is a one-line error before the command runs (exit 1); --threads overrides it", () => {
-    const script = `import { runCli } from ${JSON.stringify(pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "index.js")).href)};
+    const script = `import { runCli } from ${JSON.stringify(pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "node.js")).href)};
       const code = await runCli("app", "usage", { go: { help: "usage: app go", valued: [], switches: [], run: () => { console.log("ran"); return 0; } } }, process.argv.slice(1));
       process.exitCode = code;`;
     const run = (...args: string[]) => spawnSync(process.execPath, ["--input-type=module", "-e", script, "--", ...args], { env: { ...process.env, GATED_THREADS: "lots" }, encoding: "utf8" });

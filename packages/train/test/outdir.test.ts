@@ -6,7 +6,7 @@ import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type AppFormat, checkOutDir, isUsageError, lockOutDir, readableModelDir } from "../src/index.js";
+import { type AppFormat, checkOutDir, isUsageError, lockOutDir, readableModelDir } from "../src/node.js";
 
 const APP: AppFormat = { format: "test-app", files: ["config.json", "weights.bin", "notes.txt"] };
 const root = mkdtempSync(join(tmpdir(), "gated-outdir-"));
@@ -137,7 +137,7 @@ describe("lockOutDir", () => {
   const root0 = process.getuid?.() === 0;
   const canMount = root0 && spawnSync("unshare", ["-r", "-m", "true"]).status === 0;
   const canDrop = root0 && spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "true"]).status === 0;
-  const probe = (base: string, out: string) => `import(${JSON.stringify(join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "index.js"))}).then(({ lockOutDir }) => { const r = lockOutDir(${JSON.stringify(out)}, { format: "t", files: [] }, ${JSON.stringify(base)}); console.log(typeof r === "string" ? r : r.message ?? "accepted"); })`;
+  const probe = (base: string, out: string) => `import(${JSON.stringify(join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "node.js"))}).then(({ lockOutDir }) => { const r = lockOutDir(${JSON.stringify(out)}, { format: "t", files: [] }, ${JSON.stringify(base)}); console.log(typeof r === "string" ? r : r.message ?? "accepted"); })`;
 
   it.skipIf(!canMount)("reports a read-only file system before any work, in plain words", () => {
     const base = fresh();
@@ -164,7 +164,7 @@ const expected = (tag: string) => `${filesOf(tag)["config.json"]}|weights of ${t
 
 describe("a save killed (SIGKILL) just before each of its steps", () => {
   it("the built module is there for the writer processes", () => {
-    expect(existsSync(join(dirname(child), "..", "..", "dist", "index.js")), "build @gated/train first (pnpm turbo run build)").toBe(true);
+    expect(existsSync(join(dirname(child), "..", "..", "dist", "node.js")), "build @gated/train first (pnpm turbo run build)").toBe(true);
   });
   for (const withOld of [true, false]) {
     for (const [i, step] of STEPS.entries()) {

@@ -5,7 +5,8 @@ import * as ag from "@gated/autograd";
 import type { Tensor } from "@gated/autograd";
 import { adam, random } from "@gated/nn";
 import { describe, expect, it } from "vitest";
-import { classificationMetrics, fit, lineChart, writeFileAtomic, xyChart } from "../src/index.js";
+import { classificationMetrics, type FitEvent, fit, lineChart, xyChart } from "../src/index.js";
+import { fitProgress, writeFileAtomic } from "../src/node.js";
 
 describe("metrics", () => {
   it("accuracy, confusion matrix, precision, recall and F1", () => {
@@ -51,7 +52,6 @@ describe("fit", () => {
         epochs: 60,
         patience: 10,
         key: random.key(7),
-        progressLabel: false,
       });
     const a = await run();
     expect(a.interrupted).toBe(false);
@@ -116,11 +116,60 @@ describe("fit, interrupted", () => {
       validate: () => ({ loss: 0, accuracy: 0.5 }),
       epochs: 5,
       key: random.key(1),
-      progressLabel: false,
       signal: controller.signal,
     });
     expect(r.interrupted).toBe(true);
     expect(batches).toBe(3);
     expect(r.history).toEqual([]);
+  });
+});
+
+describe("fit's progress events", () => {
+  const run = (onProgress: (e: FitEvent) => void) => {
+    let calls = 0;
+    return fit({
+      params: { w: ag.tensorFromArray(new Float64Array([1, 2]), [2]) },
+      optimizer: adam({ lr: 0.1 }),
+      loss: (p: { w: Tensor }) => {
+        calls++;
+        return ag.mul(ag.sum(ag.mul(p.w, p.w)), calls);
+      },
+      batches: () => [0, 1, 2],
+      validate: () => ({ loss: 0.25, accuracy: 0.5 }),
+      epochs: 2,
+      key: random.key(1),
+      onProgress,
+    });
+  };
+
+  it("come after every batch, with the epoch's running mean loss, and after every epoch with its record", async () => {
+    const events: FitEvent[] = [];
+    const r = await run((e) => events.push(e));
+    expect(events.map((e) => (e.kind === "batch" ? `${e.epoch}/${e.epochs}:${e.batch}/${e.batches}` : `epoch ${e.record.epoch}`))).toEqual([
+      "1/2:1/3", "1/2:2/3", "1/2:3/3", "epoch 1", "2/2:1/3", "2/2:2/3", "2/2:3/3", "epoch 2",
+    ]);
+    const first = events[0] as Extract<FitEvent, { kind: "batch" }>;
+    expect(first.meanLoss).toBeCloseTo(5, 12); // (1 + 4) * 1
+    const epochEnd = events[3] as Extract<FitEvent, { kind: "epoch" }>;
+    const third = events[2] as Extract<FitEvent, { kind: "batch" }>;
+    expect(epochEnd.record.trainLoss).toBeCloseTo(third.meanLoss, 12);
+    expect(epochEnd.record).toEqual(r.history[0]);
+  });
+
+  it("fitProgress draws a bar per epoch on a terminal and plain lines elsewhere", async () => {
+    const sink = (isTTY: boolean) => {
+      const out: string[] = [];
+      return { out, stream: { isTTY, write: (t: string) => out.push(t) } };
+    };
+    const tty = sink(true);
+    await run(fitProgress("ep", tty.stream));
+    const text = tty.out.join("");
+    expect(text).toMatch(/\rep 1\/2 \[#{8}\.{16}\] 1\/3 loss \d+\.\d{4}/);
+    expect(text.endsWith("\x1b[K\n")).toBe(true); // the end of line cleared after the last epoch's line
+    expect(text).toMatch(/\rep 2\/2 3\/3 loss \d+\.\d{4} val loss 0\.2500 val acc 50\.0% \(\d+\.\ds\)/);
+    const pipe = sink(false);
+    await run(fitProgress("ep", pipe.stream));
+    expect(pipe.out).toHaveLength(2); // only the epochs' ends: no bar redraws, and < 5 s between batches
+    expect(pipe.out[0]).toMatch(/^ep 1\/2 3\/3 loss \d+\.\d{4} val loss 0\.2500 val acc 50\.0% \(\d+\.\ds\)\n$/);
   });
 });

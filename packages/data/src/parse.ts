@@ -1,7 +1,7 @@
-// Loaders of labelled text: CSV / TSV (with a header; text and label columns chosen by name) and JSONL (one
-// object per line). They return Either, with errors that name the file, the line and the field.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { extname } from "node:path";
+// Parsers of labelled text: CSV / TSV (with a header; text and label columns chosen by name) and JSONL (one object
+// per line), and a strict UTF-8 decoder. They work on text already in memory (no file system: Node and browsers);
+// `@gated/data/node` reads files into them. They return Either, with errors that name the source, the line and the
+// field.
 import { attempt, type GatedError, parseError, raise } from "@gated/autograd";
 import * as E from "fp-ts/lib/Either.js";
 
@@ -18,49 +18,6 @@ export interface ColumnOptions {
   readonly textColumn?: string;
   /** Column or key of the label; default "label". */
   readonly labelColumn?: string;
-}
-
-/** The default limit on a data file's size: 64 MiB (Moby-Dick is 1.2 MB); larger files are refused unread. */
-export const DEFAULT_MAX_BYTES = 64 * 2 ** 20;
-
-export interface ReadOptions {
-  /** Refuse files larger than this many bytes (default DEFAULT_MAX_BYTES). */
-  readonly maxBytes?: number;
-}
-
-const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0)} MiB`;
-
-/**
- * Reads a regular file of at most `maxBytes` bytes. Devices, pipes and folders are refused without reading
- * (opened non-blocking, so a FIFO without a writer does not hang), and so is a file over the limit.
- */
-export function readBounded(path: string, { maxBytes = DEFAULT_MAX_BYTES }: ReadOptions = {}): E.Either<GatedError, Uint8Array> {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    return E.left(parseError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) {
-      const kind = st.isDirectory() ? "a folder" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isFIFO() ? "a named pipe" : st.isSocket() ? "a socket" : "not a regular file";
-      return E.left(parseError(path, `is ${kind}, not a regular file: save the data to a file and give that`));
-    }
-    if (st.size > maxBytes) return E.left(parseError(path, `is ${mib(st.size)}, over the limit of ${mib(maxBytes)}: raise it with --data-limit, or use a smaller file`));
-    const bytes = new Uint8Array(st.size);
-    let n = 0;
-    while (n < bytes.length) {
-      const r = readSync(fd, bytes, n, bytes.length - n, n);
-      if (r === 0) break;
-      n += r;
-    }
-    return E.right(bytes.subarray(0, n));
-  } catch (e) {
-    return E.left(parseError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Decodes bytes as UTF-8, rejecting bytes that are not UTF-8 (instead of replacing them); a BOM is dropped. */
@@ -84,11 +41,6 @@ export function decodeUtf8(bytes: Uint8Array, source: string): E.Either<GatedErr
     }
     return E.left(parseError(source, "is not valid UTF-8 text (convert it to UTF-8)", line));
   }
-}
-
-/** Reads a file as UTF-8 (bounded by `maxBytes`), rejecting bytes that are not UTF-8. */
-export function readUtf8(path: string, options: ReadOptions = {}): E.Either<GatedError, string> {
-  return E.chain((bytes: Uint8Array) => decodeUtf8(bytes, path))(readBounded(path, options));
 }
 
 /** Splits delimited text into records of fields (RFC 4180 quoting: "a ""b""", newlines inside quotes). */
@@ -199,14 +151,21 @@ export function parseJsonl(text: string, source: string, { textColumn = "text", 
   });
 }
 
-/** Loads a .csv, .tsv or .jsonl file by its extension. */
-export function loadFile(path: string, options: ColumnOptions & ReadOptions = {}): E.Either<GatedError, Example[]> {
-  const ext = extname(path).toLowerCase();
-  const parse =
-    ext === ".csv" ? (t: string) => parseDelimited(t, path, ",", options)
-    : ext === ".tsv" ? (t: string) => parseDelimited(t, path, "\t", options)
-    : ext === ".jsonl" || ext === ".ndjson" ? (t: string) => parseJsonl(t, path, options)
-    : undefined;
-  if (parse === undefined) return E.left(parseError(path, `has extension '${ext}': expected .csv, .tsv or .jsonl`));
-  return E.chain(parse)(readUtf8(path, options));
+/** The formats `parseExamples` reads, by file extension. */
+export const EXAMPLE_EXTENSIONS = [".csv", ".tsv", ".jsonl", ".ndjson"] as const;
+
+/** The extension of a file name or path, lower-cased, with its dot ("" when there is none). */
+export function extensionOf(name: string): string {
+  const base = name.slice(Math.max(name.lastIndexOf("/"), name.lastIndexOf("\\")) + 1);
+  const dot = base.lastIndexOf(".");
+  return dot <= 0 ? "" : base.slice(dot).toLowerCase();
+}
+
+/** Parses a .csv, .tsv or .jsonl text, the format chosen by the extension of `name` (a file name or path). */
+export function parseExamples(text: string, name: string, options: ColumnOptions = {}): E.Either<GatedError, Example[]> {
+  const ext = extensionOf(name);
+  if (ext === ".csv") return parseDelimited(text, name, ",", options);
+  if (ext === ".tsv") return parseDelimited(text, name, "\t", options);
+  if (ext === ".jsonl" || ext === ".ndjson") return parseJsonl(text, name, options);
+  return E.left(parseError(name, `has extension '${ext}': expected .csv, .tsv or .jsonl`));
 }

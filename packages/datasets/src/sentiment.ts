@@ -1,13 +1,14 @@
 // The bundled default: the UCI Sentiment Labelled Sentences (Kotzias, Denil, de Freitas and Smyth, "From group to
 // individual labels using deep features", KDD 2015): 1,000 sentences each from Amazon, IMDb and Yelp reviews,
 // labelled 0 (negative) or 1 (positive; here the labels "negative" and "positive"), as shipped by the npm package sentiment@5.0.2 in
-// test/fixtures/{amazon,imdb,yelp}.json. No network: the files come with the installed package.
+// test/fixtures/{amazon,imdb,yelp}.json. No network: the files come with the installed package. Split them with
+// `splitEveryFifth` from @gated/data.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { attempt, type GatedError, parseError, raise } from "@gated/autograd";
 import type * as E from "fp-ts/lib/Either.js";
-import type { Example } from "./loaders.js";
+import type { Example } from "@gated/data";
 
 export const SENTIMENT_SOURCES = ["amazon", "imdb", "yelp"] as const;
 
@@ -18,7 +19,7 @@ export function loadSentimentExamples(): E.Either<GatedError, Example[]> {
     try {
       dir = join(dirname(createRequire(import.meta.url).resolve("sentiment/package.json")), "test", "fixtures");
     } catch {
-      raise(parseError("sentiment@5.0.2", "is not installed: run pnpm install"));
+      raise(parseError("sentiment@5.0.2", "is not installed: install @gated/datasets with its dependencies"));
     }
     const out: Example[] = [];
     for (const source of SENTIMENT_SOURCES) {
@@ -35,18 +36,4 @@ export function loadSentimentExamples(): E.Either<GatedError, Example[]> {
     }
     return out;
   });
-}
-
-export interface Split {
-  readonly train: Example[];
-  readonly test: Example[];
-}
-
-/**
- * The fixed split: drop entries whose text is blank after trim; the entry at original index i of its source goes
- * to test when i % 5 === 4, otherwise to train. On the bundled data: 2,400 train, 600 test.
- */
-export function splitEveryFifth(examples: readonly Example[]): Split {
-  const kept = examples.filter((e) => e.text.trim() !== "");
-  return { train: kept.filter((e) => e.index % 5 !== 4), test: kept.filter((e) => e.index % 5 === 4) };
 }
