@@ -31,7 +31,7 @@ Trains word embedding -> LSTM | GRU | RNN -> pooling -> linear on the training s
   --min-count N          vocabulary: words seen at least N times in training (default: 1)
   --seed N               seed of every random choice (default: 1)
   --out DIR              model folder (default: sentiment-model): a new or empty folder, or one holding a model of
-                         this app, which is replaced only when training succeeds (see "Files and safety" in the README)
+                         this app, which is replaced only when training succeeds (see "Files and safety" in docs/apps.md)
   --data-limit SIZE      refuse a --data file larger than this (default: 64M)
   --memory-limit SIZE    refuse a model whose training needs more than this, estimated up front (default: 3G)
   --quiet                no progress output

@@ -40,9 +40,12 @@ export interface Trace {
 export class Tensor {
   readonly size: number;
 
+  /** @internal Tensors are made by `tensor`, `tensorFromArray`, `zeros`, ... and by operations. */
   constructor(
+    /** @internal */
     readonly storage: Storage,
     readonly shape: Shape,
+    /** @internal The node of a traced computation this tensor is the output of. */
     readonly ref?: NodeRef,
   ) {
     this.size = sizeOf(shape);

@@ -62,7 +62,8 @@ export interface TransformOptions {
   readonly hasAux?: boolean;
 }
 
-type Grads<Args extends readonly unknown[], N> = N extends number ? MapTree<Args[N], Tensor> : { [K in keyof N]: N[K] extends number ? MapTree<Args[N[K]], Tensor> : never };
+/** The gradients `grad` and `valueAndGrad` return: the tree of argument `N` (or of each of `argnums`) with tensors at the leaves. */
+export type Grads<Args extends readonly unknown[], N> = N extends number ? MapTree<Args[N], Tensor> : { [K in keyof N]: N[K] extends number ? MapTree<Args[N[K]], Tensor> : never };
 
 function argList(op: string, argnums: number | readonly number[], count: number): number[] {
   const list = typeof argnums === "number" ? [argnums] : [...argnums];

@@ -12,7 +12,8 @@
 // for any unseen character).
 import { invalidArgument, raise } from "@gated/autograd";
 
-interface Level {
+/** The counts and discounts of one order of an n-gram model. */
+export interface NgramLevel {
   /** n-gram (context + character) -> (raw or continuation) count. */
   readonly counts: Map<string, number>;
   /** context -> [total, n1, n2, n3+]. */
@@ -23,7 +24,7 @@ interface Level {
 export interface NgramModel {
   readonly order: number;
   readonly vocab: readonly string[];
-  readonly levels: readonly Level[];
+  readonly levels: readonly NgramLevel[];
 }
 
 /** Raw counts of every k-gram (as code-point strings) for k = 1..maxOrder. */
@@ -40,7 +41,7 @@ export function countNgrams(chars: readonly string[], maxOrder: number): Map<str
   return raw;
 }
 
-function level(counts: Map<string, number>, lastLen: (gram: string) => number): Level {
+function level(counts: Map<string, number>, lastLen: (gram: string) => number): NgramLevel {
   const contexts = new Map<string, [number, number, number, number]>();
   const coc = [0, 0, 0, 0, 0];
   for (const [gram, c] of counts) {
@@ -73,7 +74,7 @@ export function trainKneserNey(chars: readonly string[], order: number, raw = co
   if (!Number.isInteger(order) || order < 1 || order > 10) raise(invalidArgument("trainKneserNey", "order", `must be an integer in [1, 10], got ${order}`));
   if (chars.length === 0) raise(invalidArgument("trainKneserNey", "chars", "is empty: nothing to count"));
   const vocab = [...new Set(chars)].sort();
-  const levels: Level[] = [];
+  const levels: NgramLevel[] = [];
   for (let k = 1; k <= order; k++) {
     let counts: Map<string, number>;
     if (k === order) counts = raw[k] as Map<string, number>;
@@ -97,7 +98,7 @@ export function probability(model: NgramModel, context: readonly string[], c: st
   const orders = Math.min(model.order, context.length + 1);
   for (let k = 1; k <= orders; k++) {
     const ctx = context.slice(context.length - (k - 1)).join("");
-    const lv = model.levels[k - 1] as Level;
+    const lv = model.levels[k - 1] as NgramLevel;
     const s = lv.contexts.get(ctx);
     if (s === undefined) continue;
     const n = lv.counts.get(ctx + c) ?? 0;

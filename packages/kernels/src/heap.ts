@@ -29,6 +29,15 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/**
+ * What the heap needs of a `WebAssembly.Memory`, written out so that the published types do not require the DOM
+ * library's `WebAssembly` namespace (a Node project compiled without lib "DOM" does not have it).
+ */
+export interface LinearMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+
 /** Byte counts that describe the heap, for tests and for memory reports. */
 export interface HeapStats {
   /** Bytes in blocks handed out and not yet returned. */
@@ -51,7 +60,7 @@ export class Heap {
   private view: Float32Array;
 
   constructor(
-    readonly memory: WebAssembly.Memory,
+    readonly memory: LinearMemory,
     readonly base: number,
   ) {
     this.top = Math.ceil(base / 16) * 16;

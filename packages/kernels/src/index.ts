@@ -23,6 +23,7 @@ import { WasmF32 } from "./wasm-f32.js";
 import { wasmOps } from "./wasm.js";
 
 export { KernelArgumentError, ThreadError, WasmMemoryError } from "./errors.js";
+import type { HeapStats } from "./heap.js";
 export type { HeapStats } from "./heap.js";
 export type { Backend, F32, KernelOps, Kernels } from "./types.js";
 export { RecurrentStepper, type StepperLayer, type StepperMode, type StepperSpec } from "./stepper.js";
@@ -58,6 +59,6 @@ export function wasmF32From(values: ArrayLike<number>): WasmF32 {
 }
 
 /** Byte counts of the WebAssembly heap (live, free, top, memory size). */
-export function heapStats(): ReturnType<typeof heap.stats> {
+export function heapStats(): HeapStats {
   return heap.stats();
 }

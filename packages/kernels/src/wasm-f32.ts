@@ -25,6 +25,7 @@ export class WasmF32 {
   readonly #heap: Heap;
   readonly #token = {};
 
+  /** @internal Buffers are made by `allocF32` and `wasmF32From`. */
   constructor(
     heap: Heap,
     readonly length: number,

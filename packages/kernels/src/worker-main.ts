@@ -37,9 +37,10 @@ export const LAYOUT = { ctrl: CTRL, entry: ENTRY, maxCalls: MAX_CALLS, inject: I
 
 /** What a worker receives when it starts. */
 export interface WorkerInit {
-  readonly memory: WebAssembly.Memory;
-  /** The compiled builds; function f of build b has index b * 32 + f (names[f]). */
-  readonly modules: readonly (WebAssembly.Module | undefined)[];
+  /** The shared WebAssembly.Memory (typed as `object` so that the published types need no DOM library). */
+  readonly memory: { readonly buffer: ArrayBuffer | SharedArrayBuffer };
+  /** The compiled builds (WebAssembly.Module); function f of build b has index b * 32 + f (names[f]). */
+  readonly modules: readonly (object | undefined)[];
   readonly names: readonly string[];
   readonly layout: typeof LAYOUT;
   readonly ctrlPtr: number;
@@ -76,7 +77,7 @@ export function workerMain(init: WorkerInit, onExit: ((hook: () => void) => void
   try {
     init.modules.forEach((module, b) => {
       if (module === undefined) return;
-      const exports = new WebAssembly.Instance(module, { env: { memory: init.memory } }).exports as Record<string, (...a: number[]) => void>;
+      const exports = new WebAssembly.Instance(module as WebAssembly.Module, { env: { memory: init.memory as WebAssembly.Memory } }).exports as Record<string, (...a: number[]) => void>;
       init.names.forEach((name, f) => {
         fns[b * 32 + f] = exports[name];
       });

@@ -7,7 +7,8 @@ import { invalidArgument, leaves, raise, replaceLeaves, type Tensor, tensorFromA
 import { kernels } from "@gated/kernels";
 import type { Schedule } from "./schedules.js";
 
-type Arr = Float32Array | Float64Array;
+/** The values of a parameter or of an optimiser moment. */
+export type FloatArray = Float32Array | Float64Array;
 
 export interface Optimizer<S> {
   readonly init: <P>(params: P) => S;
@@ -20,7 +21,7 @@ export type LearningRate = number | Schedule;
 const lrAt = (lr: LearningRate, step: number): number => (typeof lr === "number" ? lr : lr(step));
 
 /** Slot arrays (moments) for every tensor of a tree, zero-initialised. */
-const slots = (params: unknown): Arr[] => leaves(params).tensors.map((t) => (t.dtype === "float64" ? new Float64Array(t.size) : new Float32Array(t.size)));
+const slots = (params: unknown): FloatArray[] => leaves(params).tensors.map((t) => (t.dtype === "float64" ? new Float64Array(t.size) : new Float32Array(t.size)));
 
 function pairs(op: string, params: unknown, grads: unknown): [Tensor[], Tensor[]] {
   const p = leaves(params).tensors;
@@ -35,7 +36,7 @@ function pairs(op: string, params: unknown, grads: unknown): [Tensor[], Tensor[]
 }
 
 /** The numbers of a tensor, read in place (tensors are immutable: nothing here writes them). */
-const values = (t: Tensor): Arr => t.storage.view();
+const values = (t: Tensor): FloatArray => t.storage.view();
 
 /** True for a float32 parameter (its gradient has its dtype: `pairs` checks): the kernel path. */
 const isF32 = (t: Tensor): boolean => t.dtype === "float32";
@@ -44,7 +45,7 @@ const isF32 = (t: Tensor): boolean => t.dtype === "float32";
  * Builds new parameter tensors: `kernel` for float32 parameters (given the new parameter array to fill), the
  * per-element `rule` (a JS loop) for float64 ones.
  */
-function step(params: unknown, p: Tensor[], g: Tensor[], rule: (i: number, pv: Arr, gv: Arr, out: Arr) => void, kernel: (i: number, pv: Float32Array, gv: Float32Array, out: Float32Array) => void): unknown {
+function step(params: unknown, p: Tensor[], g: Tensor[], rule: (i: number, pv: FloatArray, gv: FloatArray, out: FloatArray) => void, kernel: (i: number, pv: Float32Array, gv: Float32Array, out: Float32Array) => void): unknown {
   const next = p.map((t, i) => {
     const gi = g[i] as Tensor;
     if (isF32(t)) {
@@ -68,7 +69,7 @@ export interface SgdConfig {
 
 export interface SgdState {
   readonly step: number;
-  readonly velocity: readonly Arr[];
+  readonly velocity: readonly FloatArray[];
 }
 
 /** SGD with optional momentum (PyTorch's form: v = mu v + g; Nesterov uses g + mu v) and L2 weight decay. */
@@ -81,8 +82,8 @@ export function sgd({ lr, momentum = 0, nesterov = false, weightDecay = 0 }: Sgd
       const rate = lrAt(lr, state.step);
       // The kernel writes fresh velocity arrays; the JS rule updates copies.
       const velocity = state.velocity.map((v, k) => (isF32(p[k] as Tensor) ? new Float32Array(v.length) : v.slice()));
-      const rule = (k: number, pv: Arr, gv: Arr, out: Arr) => {
-        const v = velocity[k] as Arr;
+      const rule = (k: number, pv: FloatArray, gv: FloatArray, out: FloatArray) => {
+        const v = velocity[k] as FloatArray;
         for (let i = 0; i < pv.length; i++) {
           const gi = (gv[i] as number) + weightDecay * (pv[i] as number);
           let d = gi;
@@ -114,8 +115,8 @@ export interface AdamConfig {
 
 export interface AdamState {
   readonly step: number;
-  readonly m: readonly Arr[];
-  readonly v: readonly Arr[];
+  readonly m: readonly FloatArray[];
+  readonly v: readonly FloatArray[];
 }
 
 function adamLike(name: string, decoupled: boolean, { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = decoupled ? 0.01 : 0 }: AdamConfig): Optimizer<AdamState> {
@@ -127,12 +128,12 @@ function adamLike(name: string, decoupled: boolean, { lr, beta1 = 0.9, beta2 = 0
       const rate = lrAt(lr, state.step);
       const c1 = 1 - beta1 ** t;
       const c2 = 1 - beta2 ** t;
-      const fresh = (a: Arr, k: number) => (isF32(p[k] as Tensor) ? new Float32Array(a.length) : a.slice());
+      const fresh = (a: FloatArray, k: number) => (isF32(p[k] as Tensor) ? new Float32Array(a.length) : a.slice());
       const m = state.m.map(fresh);
       const v = state.v.map(fresh);
-      const rule = (k: number, pv: Arr, gv: Arr, out: Arr) => {
-        const mk = m[k] as Arr;
-        const vk = v[k] as Arr;
+      const rule = (k: number, pv: FloatArray, gv: FloatArray, out: FloatArray) => {
+        const mk = m[k] as FloatArray;
+        const vk = v[k] as FloatArray;
         for (let i = 0; i < pv.length; i++) {
           const x = pv[i] as number;
           const gi = (gv[i] as number) + (decoupled ? 0 : weightDecay * x);
@@ -166,8 +167,8 @@ export interface RmspropConfig {
 
 export interface RmspropState {
   readonly step: number;
-  readonly square: readonly Arr[];
-  readonly buffer: readonly Arr[];
+  readonly square: readonly FloatArray[];
+  readonly buffer: readonly FloatArray[];
 }
 
 /** RMSprop as torch.optim.RMSprop: s = a s + (1 - a) g^2; p -= lr g / (sqrt(s) + eps) (with optional momentum). */
@@ -180,9 +181,9 @@ export function rmsprop({ lr, alpha = 0.99, eps = 1e-8, momentum = 0, weightDeca
       const square = state.square.map((a) => a.slice());
       const buffer = state.buffer.map((a) => a.slice());
       // No kernel for RMSprop: the JS rule serves float32 too.
-      const rule = (k: number, pv: Arr, gv: Arr, out: Arr) => {
-        const s = square[k] as Arr;
-        const b = buffer[k] as Arr;
+      const rule = (k: number, pv: FloatArray, gv: FloatArray, out: FloatArray) => {
+        const s = square[k] as FloatArray;
+        const b = buffer[k] as FloatArray;
         for (let i = 0; i < pv.length; i++) {
           const gi = (gv[i] as number) + weightDecay * (pv[i] as number);
           s[i] = alpha * (s[i] as number) + (1 - alpha) * gi * gi;

@@ -105,28 +105,38 @@ describe("(a) from Node", () => {
 });
 
 describe("(b) a consumer's TypeScript", () => {
-  const check = (resolution: "node16" | "bundler", file: string) => {
+  /** A browser-style project (lib DOM, no @types/node), or with `nodeTypes` a Node project (no DOM, @types/node). */
+  const check = (resolution: "node16" | "bundler", file: string, nodeTypes = false) => {
     const tsconfig = {
       compilerOptions: {
         target: "ES2022",
-        lib: ["ES2022", "DOM"],
+        lib: nodeTypes ? ["ES2022"] : ["ES2022", "DOM"],
         module: resolution === "node16" ? "node16" : "esnext",
         moduleResolution: resolution,
         strict: true,
         noEmit: true,
         skipLibCheck: false,
-        types: [],
+        // The workspace's @types/node (not installed in the consumer project, so that the other checks show none is needed).
+        ...(nodeTypes ? { typeRoots: [join(repo, "node_modules", "@types")], types: ["node"] } : { types: [] }),
       },
       files: [file],
     };
-    writeFileSync(join(project, `tsconfig.${resolution}.json`), JSON.stringify(tsconfig, null, 2));
-    return run(bin("tsc"), ["-p", `tsconfig.${resolution}.json`], project);
+    const name = `tsconfig.${resolution}${nodeTypes ? ".node" : ""}.json`;
+    writeFileSync(join(project, name), JSON.stringify(tsconfig, null, 2));
+    return run(bin("tsc"), ["-p", name], project);
   };
 
   it.each(["node16", "bundler"] as const)("type-checks under %s resolution, with the packages' .d.ts checked and no @types/node", (resolution) => {
     copyFileSync(join(fixtures, "consumer.ts"), join(project, "consumer.ts"));
     expect(existsSync(join(project, "node_modules", "@types"))).toBe(false);
     const r = check(resolution, "consumer.ts");
+    expect(r.out).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("type-checks in a Node project compiled without the DOM library (lib ES2022 and @types/node)", () => {
+    copyFileSync(join(fixtures, "consumer.ts"), join(project, "consumer.ts"));
+    const r = check("node16", "consumer.ts", true);
     expect(r.out).toBe("");
     expect(r.code).toBe(0);
   });
