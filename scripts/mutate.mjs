@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // pnpm mutate [PACKAGE...] [--minutes N]: mutation testing with StrykerJS (its vitest runner) on the TypeScript of
-// kernels, autograd, nn, counting and random (or the packages named), one after another, each in a sandbox (the sources
+// kernels, autograd, nn, counting, random, data and train (or the packages named), one after another, each in a sandbox (the sources
 // are never mutated in place). Prints each package's mutation score and the scores of the files held to 90 %
 // (autograd's primitives, nn's cells and optimisers, counting, random); writes reports/mutation/<package>.json.
 // A package that runs past --minutes (default 30) is stopped and reported as incomplete. Tests run as in CI (each
@@ -20,6 +20,8 @@ const PACKAGES = {
   nn: { mutate: ["src/**/*.ts", "!src/index.ts"], focus: ["src/cells.ts", "src/optim.ts"] },
   counting: { mutate: ["src/**/*.ts", "!src/index.ts"], focus: ["src/"] },
   random: { mutate: ["src/**/*.ts"], focus: ["src/"] },
+  data: { mutate: ["src/**/*.ts", "!src/index.ts", "!src/node.ts"], focus: [] },
+  train: { mutate: ["src/**/*.ts", "!src/index.ts", "!src/node.ts", "!src/testing.ts", "!src/relaxed-simd.ts"], focus: [] },
 };
 
 let args;
@@ -31,7 +33,7 @@ try {
 }
 if (args.values.help) {
   console.log(`usage: pnpm mutate [PACKAGE...] [--minutes N] [--only FILES]
-  PACKAGE      ${Object.keys(PACKAGES).join(", ")} (default: all five, in this order)
+  PACKAGE      ${Object.keys(PACKAGES).join(", ")} (default: all seven, in this order)
   --minutes N  stop a package's run after N minutes and report it incomplete (default 30)
   --only FILES mutate only these files of the package (comma-separated globs, e.g. src/cells.ts,src/optim.ts)
 Reports: reports/mutation/<package>.json (mutation-testing-report-schema, as Stryker writes it).`);

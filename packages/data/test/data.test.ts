@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as random from "@gated/random";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { bigrams, buildVocab, codePoints, encode, extensionOf, pad, parseExamples, shuffledBatches, splitEveryFifth, words } from "../src/index.js";
+import { bigrams, buildVocab, codePoints, encode, extensionOf, pad, parseExamples, shuffledBatches, splitCorpus, splitEveryFifth, vocabFromTokens, words } from "../src/index.js";
 import { loadFile } from "../src/node.js";
 
 describe("tokenisers", () => {
@@ -105,5 +105,56 @@ describe("parsing text already in memory (no file system)", () => {
     const { train, test } = splitEveryFifth(ex);
     expect(test.map((e) => e.index)).toEqual([4, 9]);
     expect(train.map((e) => e.index)).toEqual([0, 1, 2, 5, 6, 7, 8, 10, 11]);
+  });
+});
+
+describe("what the mutation run found untested", () => {
+  const msg = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "no error";
+  };
+
+  it("buildVocab orders by count (ties by first use) and keeps at most maxSize tokens, specials included", () => {
+    const v = buildVocab([words("b a c a c a d")]);
+    expect(v.tokens).toEqual(["<pad>", "<unk>", "a", "c", "b", "d"]);
+    expect(buildVocab([words("b a c a c a d")], { maxSize: 4 }).tokens).toEqual(["<pad>", "<unk>", "a", "c"]);
+    expect(buildVocab([words("b a c a c a d")], { maxSize: 1 }).tokens).toEqual(["<pad>", "<unk>"]);
+    expect(buildVocab([words("b a c a c a d")], { minCount: 2 }).tokens).toEqual(["<pad>", "<unk>", "a", "c"]);
+  });
+
+  it("vocabFromTokens wants the specials first and no repeats", () => {
+    expect(msg(() => vocabFromTokens(["a", "<unk>"]))).toBe(`vocab: argument 'tokens' must start with "<pad>" and "<unk>"`);
+    expect(msg(() => vocabFromTokens(["<pad>", "a"]))).toBe(`vocab: argument 'tokens' must start with "<pad>" and "<unk>"`);
+    expect(msg(() => vocabFromTokens(["<pad>", "<unk>", "x", "x"]))).toBe(`vocab: argument 'tokens' repeat "x"`);
+    expect(vocabFromTokens(["<pad>", "<unk>", "x"]).index.get("x")).toBe(2);
+  });
+
+  it("pad refuses no sequences and empty ones, and lays rows out at b * T", () => {
+    expect(msg(() => pad([]))).toBe("pad: argument 'seqs' must hold at least one sequence");
+    expect(msg(() => pad([Int32Array.of(3), new Int32Array(0)]))).toMatch(/^pad: argument 'seqs' contain an empty sequence/);
+    const p = pad([Int32Array.of(8), Int32Array.of(5, 6, 7)], { padId: 9 });
+    expect(Array.from(p.ids)).toEqual([8, 9, 9, 5, 6, 7]);
+    expect(Array.from(p.mask)).toEqual([1, 0, 0, 1, 1, 1]);
+    expect(pad([Int32Array.of(1, 2, 3)], { maxLen: 2 }).lengths).toEqual([2]);
+  });
+
+  it("shuffledBatches wants a positive whole batch size", () => {
+    for (const size of [0, -1, 1.5]) expect(msg(() => shuffledBatches(random.key(1), 5, size))).toBe(`shuffledBatches: argument 'size' must be a positive integer, got ${size}`);
+    expect(shuffledBatches(random.key(1), 5, 1).map((b) => b.length)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it("words lower-cases, composes accents (NFC) and keeps apostrophes inside words", () => {
+    expect(words("Café CAFE\u0301 don't rock'n'roll ’tis")).toEqual(["café", "café", "don't", "rock'n'roll", "’", "tis"]);
+    expect(words(" \n\t ")).toEqual([]);
+  });
+
+  it("splitCorpus names an empty text and a binary one", () => {
+    const left = (r: ReturnType<typeof splitCorpus>) => (E.isLeft(r) ? r.left.message : "right");
+    expect(left(splitCorpus("f.txt", ""))).toBe("f.txt: is empty: a language model needs text");
+    expect(left(splitCorpus("f.bin", `${"x".repeat(30)}\u0000`))).toBe("f.bin: contains NUL bytes: it looks like a binary file, not text");
   });
 });
