@@ -37,6 +37,11 @@ export interface FitOptions<P, B, S> {
   readonly log?: (line: string) => void;
   /** Stops between batches when aborted (the result then has `interrupted: true`); checked at least every 50 ms. */
   readonly signal?: AbortSignal;
+  /**
+   * Awaited before every batch and every validation, in place of fit's own yield to the event loop: in a worker
+   * served by `serveTraining`, pass `job.tick` (the page's pause and abort then take effect between batches).
+   */
+  readonly tick?: () => Promise<void>;
 }
 
 export interface FitResult<P> {
@@ -76,7 +81,7 @@ export async function fit<P, B, S>(o: FitOptions<P, B, S>): Promise<FitResult<P>
   const history: EpochRecord[] = [];
   let step = 0;
   let stoppedEarly = false;
-  const pause = yielder(50);
+  const pause = o.tick ?? yielder(50);
   const stopped = () => o.signal?.aborted === true;
   const vg = valueAndGrad((p: P, batch: B, k: random.Key) => o.loss(p, batch, k));
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
