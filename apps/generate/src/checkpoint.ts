@@ -8,7 +8,7 @@ import { type AdamState, readSafetensors, writeSafetensors } from "@gated/nn";
 import { checkHeadedModel } from "@gated/train";
 import { type AppFormat, type OutLock, readableModelDir, readModelConfig } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
-import { type LmConfig, type LmParams, type LmState, rnnConfig } from "./model.js";
+import { type LmConfig, type LmParams, type LmState, rnnConfig } from "@gated/models";
 
 export const FORMAT = "gated-char-lm";
 export const VERSION = 1;

@@ -4,8 +4,7 @@ import { random } from "@gated/nn";
 import { firstUsageError, int, num, type Parsed, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
-import { type LmConfig, type LmParams, logSoftmaxRows, stepperOf } from "./model.js";
-import { Sampler } from "./sampling.js";
+import { type LmConfig, type LmParams, logSoftmaxRows, Sampler, stepperOf } from "@gated/models";
 
 export const SAMPLE_HELP = `usage: pnpm generate sample --model DIR [options]
   --prime TEXT       text to start from (default: a newline, or the first known character)       --length N   characters to add (default 300)

@@ -1,6 +1,6 @@
 // Scoring a text as one stream (state carried over) in bits per character, one character at a time on the
 // stepper (weights pinned, no allocation per character).
-import { type LmConfig, type LmParams, stepperOf } from "./model.js";
+import { type LmConfig, type LmParams, stepperOf } from "@gated/models";
 
 /** Characters scored between two checks of `signal` (and yields to the event loop). */
 const CHUNK = 4096;

@@ -9,7 +9,7 @@ import { DEFAULT_MEMORY_LIMIT, memoryRefusal, trainingMemory, xyChart } from "@g
 import { choice, firstUsageError, int, isUsageError, lockOutDir, num, onInterrupt, type OutLock, type Parsed, printable, progress, size, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { APP, type HistoryPoint, loadCheckpoint, type Loaded, type Meta, saveCheckpoint } from "./checkpoint.js";
-import { type Cell, initLm, type LmConfig, type LmParams, type LmState, lossAndState, rnnConfig, zeroState } from "./model.js";
+import { type Cell, initLm, type LmConfig, type LmParams, type LmState, lossAndState, rnnConfig, zeroState } from "@gated/models";
 import { streamBpc } from "./stream.js";
 
 export const TRAIN_HELP = `usage: pnpm generate train [options]

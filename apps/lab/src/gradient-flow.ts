@@ -4,7 +4,7 @@ import { random } from "@gated/nn";
 import { COLORS, xyChart } from "@gated/train";
 import { firstUsageError, int, isUsageError, type Parsed, type UsageError, writeFileAtomic } from "@gated/train/node";
 import { join } from "node:path";
-import { FLOW_LABEL, FLOW_MODELS, type FlowModel, flowParams, flowSample, isGated, spectralRadius } from "./flow.js";
+import { FLOW_LABEL, FLOW_MODELS, type FlowModel, type FlowOptions, measureFlow, type ModelFlow } from "@gated/models";
 import { intList, type Report, sci, setup } from "./report.js";
 
 export const FLOW_HELP = `usage: pnpm lab gradient-flow [options]
@@ -20,29 +20,6 @@ the spectral radius of W_hh. Float64, inputs x_t ~ N(0, I), the mean over sequen
   --quick        a small, fast form (T 30, lengths 5,10,20, hidden 16, 2 seeds of 4 sequences)
   --json         print one JSON object with every number (progress goes to stderr)`;
 
-interface FlowOptions {
-  T: number;
-  lengths: number[];
-  hidden: number;
-  input: number;
-  batch: number;
-  seeds: number;
-  seed: number;
-}
-
-export interface ModelFlow {
-  readonly label: string;
-  /** Mean ||dL_T/dh_t|| for t = 0..T. */
-  readonly h: number[];
-  readonly c?: number[];
-  /** Mean ||dL/dh_0|| for each sequence length of `lengths`. */
-  readonly h0ByLength: number[];
-  /** Per-step factor: mean ||dL_T/dh_0|| ^ (1/T) (0 when the gradient died). */
-  readonly perStep: number;
-  readonly spectralRadius: number | null;
-  readonly meanGate: number | null;
-}
-
 function options(p: Parsed): FlowOptions | UsageError {
   const quick = p.flags.has("quick");
   const o = {
@@ -55,54 +32,6 @@ function options(p: Parsed): FlowOptions | UsageError {
     seed: int(p, "seed", 1, 0),
   };
   return firstUsageError(o) ?? (o as FlowOptions);
-}
-
-/** Mean over a list of per-seed rows (each row: B values). */
-const meanOf = (rows: readonly Float64Array[]): number => {
-  let s = 0;
-  let n = 0;
-  for (const r of rows) for (const v of r) {
-    s += v;
-    n++;
-  }
-  return s / n;
-};
-
-export function measureFlow(o: FlowOptions, m: FlowModel, log: (line: string) => void): ModelFlow {
-  const root = random.foldIn(random.key(o.seed), FLOW_MODELS.indexOf(m));
-  const hRows: Float64Array[][] = Array.from({ length: o.T + 1 }, () => []);
-  const cRows: Float64Array[][] = Array.from({ length: o.T + 1 }, () => []);
-  const h0: Float64Array[][] = o.lengths.map(() => []);
-  let rho = 0;
-  let gate = 0;
-  for (let s = 0; s < o.seeds; s++) {
-    const k = random.foldIn(root, s);
-    const p = flowParams(random.foldIn(k, 0), m, o.input, o.hidden, o.T);
-    const sample = flowSample(random.foldIn(k, 1), m, p, o.T, o.batch);
-    sample.h.forEach((row, t) => {
-      hRows[t]?.push(row);
-    });
-    sample.c?.forEach((row, t) => {
-      cRows[t]?.push(row);
-    });
-    gate += sample.meanGate ?? 0;
-    o.lengths.forEach((T, i) => {
-      h0[i]?.push(flowSample(random.foldIn(k, 2 + i), m, p, T, o.batch).h[0] as Float64Array);
-    });
-    if (!isGated(m)) rho += spectralRadius(p.weight_hh.toArray() as Float64Array, o.hidden);
-  }
-  const h = hRows.map(meanOf);
-  const start = h[0] as number;
-  log(`  ${FLOW_LABEL[m].padEnd(20)} ||dL/dh_0|| = ${sci(start)} at T = ${o.T}`);
-  return {
-    label: FLOW_LABEL[m],
-    h,
-    ...(m.startsWith("lstm") ? { c: cRows.map(meanOf) } : {}),
-    h0ByLength: h0.map(meanOf),
-    perStep: start > 0 ? start ** (1 / o.T) : 0,
-    spectralRadius: isGated(m) ? null : rho / o.seeds,
-    meanGate: isGated(m) ? gate / o.seeds : null,
-  };
 }
 
 /** One colour per model in every figure. */
@@ -182,7 +111,13 @@ export function flowCommand(p: Parsed, log: (line: string) => void): number | Us
   const { o, out, json, say } = run;
   say(`gradient flow: T = ${o.T}, lengths ${o.lengths.join(", ")}, hidden ${o.hidden}, ${o.seeds} seeds x ${o.batch} sequences`);
   const t0 = performance.now();
-  const models = Object.fromEntries(FLOW_MODELS.map((m) => [m, measureFlow(o, m, say)])) as Record<FlowModel, ModelFlow>;
+  const models = Object.fromEntries(
+    FLOW_MODELS.map((m) => {
+      const flow = measureFlow(o, m);
+      say(`  ${FLOW_LABEL[m].padEnd(20)} ||dL/dh_0|| = ${sci(flow.h[0] as number)} at T = ${o.T}`);
+      return [m, flow];
+    }),
+  ) as Record<FlowModel, ModelFlow>;
   const seconds = (performance.now() - t0) / 1000;
   const { flow, length } = figures(o, models);
   const report: Report = { experiment: "gradient-flow", config: o, seconds, models };

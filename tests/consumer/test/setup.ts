@@ -17,6 +17,7 @@ export const PACKAGES = [
   { name: "data", browser: true },
   { name: "counting", browser: true },
   { name: "train", browser: true },
+  { name: "models", browser: true },
   { name: "datasets", browser: false },
 ] as const;
 

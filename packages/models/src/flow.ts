@@ -173,3 +173,79 @@ export function spectralRadius(a: Float64Array, n: number, squarings = 30): numb
   }
   return Math.exp(logNorm);
 }
+
+/** What `measureFlow` averages over: the sequence length T of the curve, the lengths of ||dL/dh_0|| against T, sizes and seeds. */
+export interface FlowOptions {
+  readonly T: number;
+  readonly lengths: readonly number[];
+  readonly hidden: number;
+  readonly input: number;
+  readonly batch: number;
+  readonly seeds: number;
+  readonly seed: number;
+}
+
+export interface ModelFlow {
+  readonly label: string;
+  /** Mean ||dL_T/dh_t|| for t = 0..T. */
+  readonly h: number[];
+  readonly c?: number[];
+  /** Mean ||dL/dh_0|| for each sequence length of `lengths`. */
+  readonly h0ByLength: number[];
+  /** Per-step factor: mean ||dL_T/dh_0|| ^ (1/T) (0 when the gradient died). */
+  readonly perStep: number;
+  readonly spectralRadius: number | null;
+  readonly meanGate: number | null;
+}
+
+/** Mean over a list of per-seed rows (each row: B values). */
+const meanOf = (rows: readonly Float64Array[]): number => {
+  let s = 0;
+  let n = 0;
+  for (const r of rows) for (const v of r) {
+    s += v;
+    n++;
+  }
+  return s / n;
+};
+
+/**
+ * The gradient flow of one cell, averaged over `o.seeds` draws of parameters and `o.batch` sequences each, exactly as
+ * `pnpm lab gradient-flow` measures it (and the playground, for the same options and seed): the same keys, the
+ * same numbers.
+ */
+export function measureFlow(o: FlowOptions, m: FlowModel): ModelFlow {
+  const root = random.foldIn(random.key(o.seed), FLOW_MODELS.indexOf(m));
+  const hRows: Float64Array[][] = Array.from({ length: o.T + 1 }, () => []);
+  const cRows: Float64Array[][] = Array.from({ length: o.T + 1 }, () => []);
+  const h0: Float64Array[][] = o.lengths.map(() => []);
+  let rho = 0;
+  let gate = 0;
+  for (let s = 0; s < o.seeds; s++) {
+    const k = random.foldIn(root, s);
+    const p = flowParams(random.foldIn(k, 0), m, o.input, o.hidden, o.T);
+    const sample = flowSample(random.foldIn(k, 1), m, p, o.T, o.batch);
+    sample.h.forEach((row, t) => {
+      hRows[t]?.push(row);
+    });
+    sample.c?.forEach((row, t) => {
+      cRows[t]?.push(row);
+    });
+    gate += sample.meanGate ?? 0;
+    o.lengths.forEach((T, i) => {
+      h0[i]?.push(flowSample(random.foldIn(k, 2 + i), m, p, T, o.batch).h[0] as Float64Array);
+    });
+    if (!isGated(m)) rho += spectralRadius(p.weight_hh.toArray() as Float64Array, o.hidden);
+  }
+  const h = hRows.map(meanOf);
+  const start = h[0] as number;
+  return {
+    label: FLOW_LABEL[m],
+    h,
+    ...(m.startsWith("lstm") ? { c: cRows.map(meanOf) } : {}),
+    h0ByLength: h0.map(meanOf),
+    perStep: start > 0 ? start ** (1 / o.T) : 0,
+    spectralRadius: isGated(m) ? null : rho / o.seeds,
+    meanGate: isGated(m) ? gate / o.seeds : null,
+  };
+}
