@@ -5,52 +5,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { leaves, type Tensor, tensorFromArray } from "@gated/autograd";
 import { type AdamState, readSafetensors, writeSafetensors } from "@gated/nn";
-import { checkHeadedModel } from "@gated/train";
 import { type AppFormat, type OutLock, readableModelDir, readModelConfig } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
-import { type LmConfig, type LmParams, type LmState, rnnConfig } from "@gated/models";
+import { CHARLM_FORMAT, CHARLM_VERSION, type CharlmMeta, charlmFiles, charlmParams, checkCharlmMeta, type LmParams, type LmState } from "@gated/models";
 
-export const FORMAT = "gated-char-lm";
-export const VERSION = 1;
+export const FORMAT = CHARLM_FORMAT;
+export const VERSION = CHARLM_VERSION;
+export type Meta = CharlmMeta;
+export type { HistoryPoint } from "@gated/models";
 /** What `train --out` writes (and so the only files it accepts in a folder it replaces). */
 export const APP: AppFormat = { format: FORMAT, files: ["config.json", "weights.safetensors", "optimizer.safetensors", "curves.svg"] };
 
-export interface HistoryPoint {
-  readonly step: number;
-  readonly trainBpc: number;
-  readonly testBpc?: number;
-  readonly seconds: number;
-}
-
-export interface Meta {
-  readonly config: LmConfig;
-  readonly vocab: readonly string[];
-  readonly data: string;
-  readonly training: {
-    readonly seed: number;
-    readonly steps: number;
-    readonly done: number;
-    readonly batching: "contiguous" | "random-windows";
-    readonly schedule: "cosine" | "constant";
-    readonly batch: number;
-    readonly seq: number;
-    readonly lr: number;
-    readonly clip: number;
-    readonly cursor: number;
-    readonly seconds: number;
-    readonly history: readonly HistoryPoint[];
-  };
-}
-
-const flat = (p: LmParams): Record<string, Tensor> => {
-  const out: Record<string, Tensor> = { "embedding.weight": p.embedding, "head.weight": p.head.weight, "head.bias": p.head.bias };
-  for (const [k, v] of Object.entries(p.rnn)) out[`rnn.${k}`] = v;
-  return out;
-};
-
 /** The optimiser's moments in leaves() order of the params, with the carried state. */
 export function saveCheckpoint(lock: OutLock, meta: Meta, params: LmParams, opt: AdamState, state: LmState, curves: string): void {
-  const w = writeSafetensors(flat(params), { format: "pt" });
   const o: Record<string, Tensor> = { "state.h": state.h };
   if (state.c) o["state.c"] = state.c;
   opt.m.forEach((m, i) => {
@@ -58,9 +25,8 @@ export function saveCheckpoint(lock: OutLock, meta: Meta, params: LmParams, opt:
     o[`v.${i}`] = tensorFromArray(Float32Array.from(opt.v[i] as Float32Array), [m.length]);
   });
   const os = writeSafetensors(o, { step: String(opt.step) });
-  if (E.isLeft(w)) throw new Error(w.left.message);
   if (E.isLeft(os)) throw new Error(os.left.message);
-  lock.save({ "config.json": `${JSON.stringify({ format: FORMAT, version: VERSION, ...meta }, null, 1)}\n`, "weights.safetensors": w.right, "optimizer.safetensors": os.right, "curves.svg": curves });
+  lock.save({ ...charlmFiles(meta, params), "optimizer.safetensors": os.right, "curves.svg": curves });
 }
 
 export interface Loaded {
@@ -68,31 +34,6 @@ export interface Loaded {
   readonly params: LmParams;
   readonly opt?: AdamState;
   readonly state?: LmState;
-}
-
-const posInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 1;
-const nonNegInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
-const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
-
-/** The first field of config.json that is not what the program writes, described; undefined when all are fine. */
-function badField(m: Record<string, unknown>): string | undefined {
-  const c = m.config as Record<string, unknown> | undefined;
-  if (c === null || typeof c !== "object" || Array.isArray(c)) return "config is missing";
-  if (!["lstm", "gru", "rnn", "irnn"].includes(c.cell as string)) return `config.cell is ${JSON.stringify(c.cell) ?? "missing"}, not one of lstm, gru, rnn, irnn`;
-  for (const k of ["embed", "hidden", "layers"]) if (!posInt(c[k])) return `config.${k} is ${JSON.stringify(c[k]) ?? "missing"}, not a positive integer`;
-  if (!Array.isArray(m.vocab) || m.vocab.length === 0 || !m.vocab.every((s) => typeof s === "string" && Array.from(s).length === 1)) return "vocab is not a list of single characters";
-  if (new Set(m.vocab).size !== m.vocab.length) return "vocab lists a character twice";
-  if (typeof m.data !== "string") return "data is missing";
-  const t = m.training as Record<string, unknown> | undefined;
-  if (t === null || typeof t !== "object" || Array.isArray(t)) return "training is missing";
-  for (const k of ["steps", "batch", "seq"]) if (!posInt(t[k])) return `training.${k} is not a positive integer`;
-  for (const k of ["done", "cursor", "seed"]) if (!nonNegInt(t[k])) return `training.${k} is not a non-negative integer`;
-  for (const k of ["lr", "clip", "seconds"]) if (!finite(t[k])) return `training.${k} is not a number`;
-  if (!["contiguous", "random-windows"].includes(t.batching as string)) return "training.batching is not contiguous or random-windows";
-  if (!["cosine", "constant"].includes(t.schedule as string)) return "training.schedule is not cosine or constant";
-  if (!Array.isArray(t.history)) return "training.history is not a list";
-  if ((t.done as number) > (t.steps as number)) return "training.done is past training.steps";
-  return undefined;
 }
 
 const sameShape = (t: Tensor | undefined, shape: readonly number[]) => t !== undefined && t.rank === shape.length && t.shape.every((d, i) => d === shape[i]);
@@ -105,7 +46,7 @@ export function loadCheckpoint(path: string, withOptimizer: boolean): E.Either<s
   const dir = readableModelDir(path, APP);
   const header = readModelConfig(dir, FORMAT, VERSION, `train one with 'pnpm generate train --out ${path}'`);
   if (!header.ok) return E.left(header.error);
-  const bad = badField(header.config);
+  const bad = checkCharlmMeta(header.config);
   if (bad !== undefined) return E.left(`'${join(path, "config.json")}' is not a valid checkpoint description (${bad}): train again`);
   const meta = header.config as unknown as Meta;
   const read = (name: string): E.Either<string, ReturnType<typeof readSafetensors> extends E.Either<unknown, infer R> ? R : never> => {
@@ -121,8 +62,7 @@ export function loadCheckpoint(path: string, withOptimizer: boolean): E.Either<s
   const w = read("weights.safetensors");
   if (E.isLeft(w)) return w;
   const c = meta.config;
-  const V = meta.vocab.length;
-  const checked = checkHeadedModel(w.right.tensors, { rnn: rnnConfig(c), vocab: V, embed: c.embed, headIn: c.hidden, outputs: V }, join(path, "weights.safetensors"));
+  const checked = charlmParams(w.right.tensors, meta, join(path, "weights.safetensors"));
   if (E.isLeft(checked)) return checked;
   const params: LmParams = checked.right;
   if (!withOptimizer) return E.right({ meta, params });

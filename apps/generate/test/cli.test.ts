@@ -1,10 +1,12 @@
 // The generate CLI end to end on a small text (fast): train, resume, eval, sample, the Unicode round trip, and
 // every bad-input case.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { charlmFiles, continueIds, parseCharlmModel } from "@gated/models";
+import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 
 const main = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
@@ -34,6 +36,27 @@ describe("generate CLI", () => {
     const greedy = run(["sample", "--model", "m1", "--temperature", "0", "--length", "15"]).stdout;
     expect(run(["sample", "--model", "m1", "--temperature", "0", "--length", "15", "--seed", "9"]).stdout).toBe(greedy);
     expect(run(["sample", "--model", "m1", "--beam", "3", "--length", "10"]).status).toBe(0);
+  });
+
+  it("a model folder read by @gated/models (as the playground reads it) samples the CLI's text, and one it writes is read by the CLI", () => {
+    const config = readFileSync(join(dir, "m1", "config.json"), "utf8");
+    const weights = readFileSync(join(dir, "m1", "weights.safetensors"));
+    const parsed = parseCharlmModel(config, weights);
+    if (E.isLeft(parsed)) throw new Error(parsed.left);
+    const { meta, params } = parsed.right;
+    const V = meta.vocab.length;
+    const prime = Array.from("天将降大任于是人也", (c) => meta.vocab.indexOf(c));
+    const ids = continueIds(params, meta.config, prime, V, { length: 20, temperature: 0.8, topK: V, topP: 1, seed: 3 });
+    const cli = run(["sample", "--model", "m1", "--prime", "天将降大任于是人也", "--length", "20", "--seed", "3"]).stdout.trim();
+    expect(`天将降大任于是人也${ids.map((i) => meta.vocab[i]).join("")}`).toBe(cli);
+    // The files @gated/models writes are the CLI's, byte for byte, and the CLI samples from them.
+    const files = charlmFiles(meta, params);
+    expect(files["config.json"]).toBe(config);
+    expect(Buffer.from(files["weights.safetensors"]).equals(weights)).toBe(true);
+    mkdirSync(join(dir, "m1-page"));
+    write("m1-page/config.json", files["config.json"]);
+    write("m1-page/weights.safetensors", files["weights.safetensors"]);
+    expect(run(["sample", "--model", "m1-page", "--prime", "天将降大任于是人也", "--length", "20", "--seed", "3"]).stdout.trim()).toBe(cli);
   });
 
   it("eval prints the model's test BPC beside Kneser-Ney n-grams, and --json has the documented fields", () => {

@@ -1,6 +1,7 @@
 // The character language model: embedding -> LSTM | GRU | RNN | IRNN (layers) -> linear to the vocabulary.
 import { type Tensor, tensorFromArray } from "@gated/autograd";
 import { embedding, initRecurrent, linearSequenceCrossEntropy, type Mode, type RecurrentConfig, type RecurrentParams, type RecurrentStepper, random, recurrent, recurrentStepper, xavierUniform } from "@gated/nn";
+import { Sampler } from "./sampling.js";
 
 export type Cell = "lstm" | "gru" | "rnn" | "irnn";
 
@@ -67,4 +68,72 @@ export function logSoftmaxRows(logits: Float32Array, V: number, out: Float64Arra
     for (let i = r * V; i < (r + 1) * V; i++) out[i] = (logits[i] as number) - lse;
   }
   return out;
+}
+
+/** How `continueIds` chooses characters. */
+export interface ContinueOptions {
+  /** Characters to add. */
+  readonly length: number;
+  /** 0 is greedy. */
+  readonly temperature: number;
+  readonly topK?: number;
+  readonly topP?: number;
+  /** The uniforms of `random.key(seed)` draw the characters, one each. */
+  readonly seed: number;
+  /** Beam search of this width instead of sampling (0 or absent: sample). */
+  readonly beam?: number;
+}
+
+/**
+ * The ids that follow `primeIds` (read first; the last one's logits predict the first new character): sampled one
+ * character at a time, or the most likely continuation by beam search. What `pnpm generate sample` prints, for the
+ * same model and options.
+ */
+export function continueIds(params: LmParams, config: LmConfig, primeIds: readonly number[], V: number, o: ContinueOptions): number[] {
+  if ((o.beam ?? 0) > 0) return beamSearch(params, config, primeIds, V, o.beam as number, o.length);
+  // Per character: one step of the stepper and one draw of the sampler, neither of which allocates.
+  const stepper = stepperOf(params, config);
+  const logits = new Float32Array(V);
+  const token = [0];
+  for (const c of primeIds) {
+    token[0] = c;
+    stepper.step(token);
+  }
+  const sampler = new Sampler(V, { temperature: o.temperature, ...(o.topK === undefined ? {} : { topK: o.topK }), ...(o.topP === undefined ? {} : { topP: o.topP }) });
+  const u = random.uniform(random.key(o.seed), o.length);
+  const out: number[] = [];
+  for (let t = 0; t < o.length; t++) {
+    const c = sampler.next(stepper.logits(logits), u[t] as number);
+    out.push(c);
+    token[0] = c;
+    stepper.step(token);
+  }
+  return out;
+}
+
+/**
+ * The most likely continuation of `length` characters by beam search of width K: the K beams step together as
+ * one batch of the stepper; after each step the K best extensions survive (ties: earlier beam, then lower
+ * character id), and the stepper's rows are reordered to follow them.
+ */
+export function beamSearch(params: LmParams, config: LmConfig, primeIds: readonly number[], V: number, K: number, length: number): number[] {
+  const stepper = stepperOf(params, config, K);
+  const logits = new Float32Array(K * V);
+  for (const c of primeIds) stepper.step(new Array<number>(K).fill(c));
+  let lp = logSoftmaxRows(stepper.logits(logits), V);
+  // Every row holds the same state at first: one beam.
+  let beams = [{ score: 0, text: [] as number[], row: 0 }];
+  for (let t = 0; t < length; t++) {
+    const cands = beams.flatMap((b) => Array.from({ length: V }, (_, c) => ({ from: b, c, score: b.score + (lp[b.row * V + c] as number) })));
+    cands.sort((a, b) => b.score - a.score);
+    const top = cands.slice(0, K);
+    // Unused rows (fewer candidates than K) follow the best beam; they are never read.
+    const rows = Array.from({ length: K }, (_, i) => (top[i] ?? (top[0] as (typeof top)[0])).from.row);
+    const tokens = Array.from({ length: K }, (_, i) => (top[i] ?? (top[0] as (typeof top)[0])).c);
+    stepper.reorder(rows);
+    stepper.step(tokens);
+    lp = logSoftmaxRows(stepper.logits(logits), V, lp);
+    beams = top.map(({ from, c, score }, i) => ({ score, text: [...from.text, c], row: i }));
+  }
+  return beams[0]?.text ?? [];
 }

@@ -5,5 +5,6 @@
  * @since 0.2.0
  */
 export * from "./charlm.js";
+export * from "./charlm-format.js";
 export * from "./flow.js";
 export * from "./sampling.js";
