@@ -1,7 +1,7 @@
 // The data a command works on: the bundled sentiment sentences, or a CSV / TSV / JSONL file; always split the
 // same way (original index i goes to test when i % 5 === 4), then tokenised into words.
 import { userPath } from "@gated/train/node";
-import { bigrams, encode, type Example, splitEveryFifth, type Vocab, words } from "@gated/data";
+import { type Example, splitEveryFifth } from "@gated/data";
 import { loadSentimentExamples } from "@gated/datasets";
 import { loadFile } from "@gated/data/node";
 import * as E from "fp-ts/lib/Either.js";
@@ -31,16 +31,4 @@ export function loadDataset(o: DataOptions): E.Either<string, Dataset> {
   const classes = [...new Set(train.map((e) => e.label))].sort();
   if (classes.length < 2) return E.left(`${source}: the training split has a single class ('${classes[0]}'): a classifier needs at least two`);
   return E.right({ source, train, test, classes });
-}
-
-/** Word ids of a text, cut to maxLen; an empty text becomes one out-of-vocabulary token. */
-export function idsOf(vocab: Vocab, text: string, maxLen: number): Int32Array {
-  const ids = encode(vocab, words(text).slice(0, maxLen));
-  return ids.length > 0 ? ids : Int32Array.of(1);
-}
-
-/** Unigram and bigram features for naive Bayes. */
-export function nbFeatures(text: string): string[] {
-  const w = words(text);
-  return [...w, ...bigrams(w)];
 }

@@ -6,8 +6,8 @@ import { userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { isUsageError, jsonLine, type Parsed, size, str, type UsageError, usageError } from "@gated/train/node";
 import { DEFAULT_MAX_BYTES } from "@gated/data/node";
-import { loadDataset, nbFeatures } from "./dataset.js";
-import { argmax, predictor } from "./predictor.js";
+import { loadDataset } from "./dataset.js";
+import { argmax, nbFeatures, predictor } from "@gated/models/sentiment";
 import { loadModel } from "./store.js";
 
 export const EVAL_HELP = `usage: pnpm sentiment eval --model DIR [--data FILE] [--text-column NAME] [--label-column NAME] [--json]

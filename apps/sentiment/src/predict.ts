@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { decodeUtf8 } from "@gated/data";
 import * as E from "fp-ts/lib/Either.js";
 import { jsonLine, type Parsed, printable, str, type UsageError, usageError, userPath } from "@gated/train/node";
-import { argmax, predictor } from "./predictor.js";
+import { argmax, predictor } from "@gated/models/sentiment";
 import { loadModel } from "./store.js";
 
 export const PREDICT_HELP = `usage: pnpm sentiment predict --model DIR [--json] [SENTENCE...]

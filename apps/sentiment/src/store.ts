@@ -7,7 +7,7 @@ import { readSafetensors, writeSafetensors } from "@gated/nn";
 import { checkHeadedModel } from "@gated/train";
 import { type AppFormat, type OutLock, readableModelDir, readModelConfig } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
-import { type ModelConfig, type Params, recurrentConfig, toStateDict } from "./model.js";
+import { type ModelConfig, type NbTables, type Params, recurrentConfig, toStateDict } from "@gated/models/sentiment";
 
 export const FORMAT = "gated-sentiment-model";
 export const VERSION = 1;
@@ -22,7 +22,7 @@ export interface SavedModel {
   readonly data: { readonly source: string; readonly textColumn?: string; readonly labelColumn?: string };
   readonly training: Record<string, unknown>;
   /** With --nb: the naive Bayes tables the inputs need. */
-  readonly nb?: import("./nb-features.js").NbTables;
+  readonly nb?: NbTables;
 }
 
 export function saveModel(lock: OutLock, model: SavedModel, params: Params, extra: Record<string, string> = {}): void {

@@ -7,11 +7,8 @@ import * as E from "fp-ts/lib/Either.js";
 import { DEFAULT_MEMORY_LIMIT, fit, lineChart, memoryRefusal, trainingMemory } from "@gated/train";
 import { type UsageError, usageError, choice, isUsageError, firstUsageError, fitProgress, int, lockOutDir, num, onInterrupt, type OutLock, type Parsed, size, str, userPath } from "@gated/train/node";
 import { DEFAULT_MAX_BYTES } from "@gated/data/node";
-import { bucketedBatches, type Encoded, type LabelledBatch, sequentialBatches } from "./batches.js";
+import { argmax, bucketedBatches, type Cell, type Encoded, forward, initParams, type LabelledBatch, type ModelConfig, nbFeaturesOf, type Params, type Pooling, predictor, recurrentConfig, sequentialBatches, trainNbTables } from "@gated/models/sentiment";
 import { loadDataset } from "./dataset.js";
-import { type Cell, forward, initParams, type ModelConfig, type Params, type Pooling, recurrentConfig } from "./model.js";
-import { argmax, predictor } from "./predictor.js";
-import { nbFeaturesOf, trainNbTables } from "./nb-features.js";
 import { APP, saveModel } from "./store.js";
 
 export const TRAIN_HELP = `usage: pnpm sentiment train [options]

@@ -1,7 +1,7 @@
 // Running a trained model: class probabilities for texts, in batches.
 import { softmax } from "@gated/autograd";
 import { vocabFromTokens } from "@gated/data";
-import { idsOf } from "./dataset.js";
+import { idsOf } from "./text.js";
 import { sequentialBatches } from "./batches.js";
 import { forward, type ModelConfig, type Params } from "./model.js";
 import { type NbTables, nbFeaturesOf } from "./nb-features.js";
