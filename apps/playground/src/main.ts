@@ -1,0 +1,22 @@
+// The playground's views, one at a time, chosen by the address's #fragment (so that each has a link, and the
+// browser's back button works).
+import { flowView } from "./flow-view.js";
+
+const VIEWS = ["flow"] as const;
+type View = (typeof VIEWS)[number];
+
+function show(): void {
+  const wanted = location.hash.slice(1);
+  const view: View = (VIEWS as readonly string[]).includes(wanted) ? (wanted as View) : "flow";
+  for (const v of VIEWS) {
+    const section = document.getElementById(`view-${v}`);
+    if (section) section.hidden = v !== view;
+    const tab = document.getElementById(`tab-${v}`);
+    if (v === view) tab?.setAttribute("aria-current", "page");
+    else tab?.removeAttribute("aria-current");
+  }
+}
+
+flowView();
+window.addEventListener("hashchange", show);
+show();
