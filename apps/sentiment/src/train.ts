@@ -1,13 +1,11 @@
 // pnpm sentiment train: fits the classifier on the training split (a seeded tenth held out for early stopping),
 // reports validation and test accuracy, and writes the model directory with its curves.
-import { crossEntropy } from "@gated/autograd";
-import { buildVocab, encode, words } from "@gated/data";
-import { adam, random, recurrentParamCount } from "@gated/nn";
+import { recurrentParamCount } from "@gated/nn";
 import * as E from "fp-ts/lib/Either.js";
-import { DEFAULT_MEMORY_LIMIT, fit, lineChart, memoryRefusal, trainingMemory } from "@gated/train";
+import { DEFAULT_MEMORY_LIMIT, lineChart, memoryRefusal, trainingMemory } from "@gated/train";
 import { type UsageError, usageError, choice, isUsageError, firstUsageError, fitProgress, int, lockOutDir, num, onInterrupt, type OutLock, type Parsed, size, str, userPath } from "@gated/train/node";
 import { DEFAULT_MAX_BYTES } from "@gated/data/node";
-import { argmax, bucketedBatches, type Cell, type Encoded, forward, initParams, type LabelledBatch, type ModelConfig, nbFeaturesOf, type Params, type Pooling, predictor, recurrentConfig, sequentialBatches, trainNbTables } from "@gated/models/sentiment";
+import { type Cell, type Pooling, planSentiment, recurrentConfig, type SentimentOptions, sentimentTrainingSize, trainSentiment } from "@gated/models/sentiment";
 import { loadDataset } from "./dataset.js";
 import { APP, saveModel } from "./store.js";
 
@@ -71,101 +69,35 @@ async function train(p: Parsed, o: TrainOptions, lock: OutLock, log: (line: stri
   const out = lock.target.shown;
   const data = loadDataset({ ...(str(p, "data") ? { file: str(p, "data") as string } : {}), ...(str(p, "text-column") ? { textColumn: str(p, "text-column") as string } : {}), ...(str(p, "label-column") ? { labelColumn: str(p, "label-column") as string } : {}), maxBytes: o.dataLimit });
   if (E.isLeft(data)) return data.left;
-  const { train, test, classes, source } = data.right;
-  const key = random.key(o.seed);
-  const order = random.permutation(random.foldIn(key, 11), train.length);
-  const nVal = Math.max(1, Math.round(train.length / 10));
-  const valSet = Array.from(order.subarray(0, nVal), (i) => train[i] as (typeof train)[number]);
-  const fitSet = Array.from(order.subarray(nVal), (i) => train[i] as (typeof train)[number]);
-  const maxLen = 100;
-  const vocab = buildVocab(fitSet.map((e) => words(e.text)), { minCount: o.minCount });
-  const classIndex = new Map(classes.map((c, i) => [c, i]));
-  const nbTables = p.flags.has("nb") ? trainNbTables(fitSet, classes) : undefined;
-  // Cross-fitting: a training text's naive Bayes features come from naive Bayes trained on the other four fifths,
-  // so that they are as (un)reliable as they will be on unseen text; validation and test use all of fitSet.
-  const FOLDS = 5;
-  const foldNb = nbTables ? Array.from({ length: FOLDS }, (_, f) => trainNbTables(fitSet.filter((_e, i) => i % FOLDS !== f), classes)) : [];
-  const enc = (xs: typeof train, crossFit: boolean): Encoded[] => xs.map((e, i) => {
-    const ids = encode(vocab, words(e.text).slice(0, maxLen));
-    const tables = crossFit ? foldNb[i % FOLDS] : nbTables;
-    return { ids: ids.length > 0 ? ids : Int32Array.of(1), label: classIndex.get(e.label) ?? -1, ...(tables ? { nb: nbFeaturesOf(tables, e.text, maxLen) } : {}) };
-  });
-  const fitEnc = enc(fitSet, true);
-  const valEnc = enc(valSet, false);
-  const config: ModelConfig = { cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers, bidirectional: p.flags.has("bidirectional"), pooling: o.pooling, dropout: o.dropout, ...(nbTables ? { nbClasses: classes.length } : {}) };
+  const { classes, source } = data.right;
+  const so: SentimentOptions = { cell: o.cell, pooling: o.pooling, bidirectional: p.flags.has("bidirectional"), nb: p.flags.has("nb"), embed: o.embed, hidden: o.hidden, layers: o.layers, dropout: o.dropout, epochs: o.epochs, patience: o.patience, batch: o.batch, lr: o.lr, clip: o.clip, minCount: o.minCount, seed: o.seed };
+  const plan = planSentiment(data.right, so);
+  const { config, vocab } = plan;
   const D = config.bidirectional ? 2 : 1;
-  const estimate = trainingMemory({
-    params: vocab.tokens.length * o.embed + recurrentParamCount(recurrentConfig(config)) + classes.length * (D * o.hidden + (config.nbClasses ?? 0) + 1),
-    batch: o.batch,
-    steps: maxLen,
-    layers: o.layers,
-    directions: D,
-    hidden: o.hidden,
-    gates: o.cell === "lstm" ? 4 : o.cell === "gru" ? 3 : 1,
-    embed: recurrentConfig(config).inputSize,
-    outputs: classes.length,
-    outputEveryStep: false,
-  });
-  const tooBig = memoryRefusal(estimate, o.memoryLimit, "use a smaller --hidden, --embed, --layers or --batch");
+  const paramCount = vocab.tokens.length * o.embed + recurrentParamCount(recurrentConfig(config)) + classes.length * (D * o.hidden + (config.nbClasses ?? 0) + 1);
+  const tooBig = memoryRefusal(trainingMemory(sentimentTrainingSize(plan, so, paramCount)), o.memoryLimit, "use a smaller --hidden, --embed, --layers or --batch");
   if (tooBig) return usageError(tooBig, false);
-  log(`data: ${source}: ${fitSet.length} train, ${valSet.length} validation, ${test.length} test; ${classes.length} classes; vocabulary ${vocab.tokens.length}`);
-  log(`model: embedding ${o.embed}${nbTables ? " + naive Bayes token scores" : ""} -> ${config.bidirectional ? "bidirectional " : ""}${o.cell} ${o.hidden} x ${o.layers} -> ${o.pooling} pooling -> linear ${classes.length}; dropout ${o.dropout}; Adam ${o.lr}, clip ${o.clip}, batch ${o.batch}, seed ${o.seed}`);
-  const valBatches = sequentialBatches(valEnc, 256);
-  const validate = (params: Params) => {
-    let loss = 0;
-    let correct = 0;
-    for (const b of valBatches) {
-      const logits = forward(params, config, b);
-      loss += crossEntropy(logits, b.labels, "sum").item();
-      const l = logits.toArray();
-      const C = classes.length;
-      for (let i = 0; i < b.batch; i++) if (argmax(Array.from(l.subarray(i * C, (i + 1) * C))) === b.labels[i]) correct++;
-    }
-    return { loss: loss / valEnc.length, accuracy: correct / valEnc.length };
-  };
-  const t0 = performance.now();
+  log(`data: ${source}: ${plan.fitSet.length} train, ${plan.valSet.length} validation, ${plan.test.length} test; ${classes.length} classes; vocabulary ${vocab.tokens.length}`);
+  log(`model: embedding ${o.embed}${plan.nbTables ? " + naive Bayes token scores" : ""} -> ${config.bidirectional ? "bidirectional " : ""}${o.cell} ${o.hidden} x ${o.layers} -> ${o.pooling} pooling -> linear ${classes.length}; dropout ${o.dropout}; Adam ${o.lr}, clip ${o.clip}, batch ${o.batch}, seed ${o.seed}`);
   const interrupt = onInterrupt();
-  const result = await fit({
-    params: initParams(random.foldIn(key, 12), config, vocab.tokens.length, classes.length),
-    optimizer: adam({ lr: o.lr }),
-    loss: (params: Params, b: LabelledBatch, k: random.Key) => crossEntropy(forward(params, config, b, k), b.labels),
-    batches: (_epoch, k) => bucketedBatches(fitEnc, o.batch, k),
-    validate,
-    epochs: o.epochs,
-    patience: o.patience,
-    clip: o.clip,
-    key: random.foldIn(key, 13),
-    ...(p.flags.has("quiet") ? {} : { onProgress: fitProgress() }),
-    log,
-    signal: interrupt.signal,
-  }).finally(interrupt.dispose);
+  const trained = await trainSentiment(
+    plan,
+    so,
+    { source: str(p, "data") === undefined ? "bundled" : userPath(str(p, "data") as string), ...(str(p, "text-column") ? { textColumn: str(p, "text-column") as string } : {}), ...(str(p, "label-column") ? { labelColumn: str(p, "label-column") as string } : {}) },
+    { ...(p.flags.has("quiet") ? {} : { onProgress: fitProgress() }), log, signal: interrupt.signal },
+  ).finally(interrupt.dispose);
+  const { result, seconds, testAccuracy } = trained;
   if (result.interrupted) {
     log(`interrupted (${interrupt.received() ?? "signal"}): nothing written${lock.target.holds.kind === "model" ? `; the model in ${out} is unchanged` : ""}`);
     return 130;
   }
-  const seconds = (performance.now() - t0) / 1000;
   const best = result.history[result.bestEpoch - 1];
-  const predict = predictor(result.best, config, vocab.tokens, maxLen, nbTables);
-  const testAcc = test.length === 0 ? Number.NaN : predict(test.map((e) => e.text)).filter((pr, i) => classes[argmax(pr)] === test[i]?.label).length / test.length;
-  log(`trained in ${seconds.toFixed(1)}s: best epoch ${result.bestEpoch} (validation accuracy ${(100 * (best?.valAccuracy ?? 0)).toFixed(1)}%), test accuracy ${(100 * testAcc).toFixed(1)}%`);
+  log(`trained in ${seconds.toFixed(1)}s: best epoch ${result.bestEpoch} (validation accuracy ${(100 * (best?.valAccuracy ?? 0)).toFixed(1)}%), test accuracy ${(100 * testAccuracy).toFixed(1)}%`);
   const curves = lineChart([
     { title: "loss", series: [{ name: "train", values: result.history.map((h) => h.trainLoss) }, { name: "validation", values: result.history.map((h) => h.valLoss) }] },
     { title: "validation accuracy", series: [{ name: "validation", values: result.history.map((h) => h.valAccuracy) }] },
   ]);
-  saveModel(
-    lock,
-    {
-      config,
-      vocab: vocab.tokens,
-      classes,
-      maxLen,
-      data: { source: str(p, "data") === undefined ? "bundled" : userPath(str(p, "data") as string), ...(str(p, "text-column") ? { textColumn: str(p, "text-column") as string } : {}), ...(str(p, "label-column") ? { labelColumn: str(p, "label-column") as string } : {}) },
-      ...(nbTables ? { nb: nbTables } : {}),
-      training: { seed: o.seed, epochs: o.epochs, lr: o.lr, clip: o.clip, batch: o.batch, minCount: o.minCount, bestEpoch: result.bestEpoch, history: result.history, seconds, testAccuracy: testAcc },
-    },
-    result.best,
-    { "curves.svg": curves },
-  );
+  saveModel(lock, trained.model, result.best, { "curves.svg": curves });
   log(`wrote ${out} (weights.safetensors, config.json, curves.svg)`);
   return 0;
 }

@@ -5,7 +5,7 @@ import { softmax } from "@gated/autograd";
 import { buildVocab, words } from "@gated/data";
 import { random } from "@gated/nn";
 import { describe, expect, it } from "vitest";
-import { type ModelConfig, forward, idsOf, initParams, nbFeaturesOf, predictor, sequentialBatches, trainNbTables } from "../src/sentiment/index.js";
+import { type ModelConfig, forward, idsOf, initParams, nbFeaturesOf, predictor, prefixProbabilities, sequentialBatches, trainNbTables } from "../src/sentiment/index.js";
 
 const texts = ["good food", "the staff was rude and the food cold", "great", "never again, never", "a fine place to eat at"];
 const vocab = buildVocab(texts.map(words));
@@ -48,5 +48,24 @@ describe("the sentiment model", () => {
   it("reads an empty text as one unknown token and cuts long ones", () => {
     expect(Array.from(idsOf(vocab, "", 5))).toEqual([1]);
     expect(Array.from(idsOf(vocab, "good good good good good good", 3))).toEqual([2, 2, 2].map(() => vocab.index.get("good") as number));
+  });
+});
+
+describe("prefixProbabilities", () => {
+  it("gives one row per word, the last row the whole text's prediction, and follows a one-directional model's state", () => {
+    const config: ModelConfig = { cell: "lstm", embed: 6, hidden: 5, layers: 1, bidirectional: false, pooling: "last", dropout: 0 };
+    const params = initParams(random.key(9), config, vocab.tokens.length, 2);
+    const predict = predictor(params, config, vocab.tokens, 50);
+    const text = "The staff was rude, the food cold!";
+    const { words: w, probabilities } = prefixProbabilities(predict, text, 50);
+    expect(w).toEqual(["the", "staff", "was", "rude", ",", "the", "food", "cold", "!"]);
+    expect(probabilities).toHaveLength(9);
+    const whole = predict([text])[0] as number[];
+    for (const [c, p] of whole.entries()) expect((probabilities[8] as number[])[c]).toBeCloseTo(p, 6);
+    for (const [t, row] of probabilities.entries()) {
+      const alone = predict([w.slice(0, t + 1).join(" ")])[0] as number[];
+      for (const [c, p] of alone.entries()) expect(row[c]).toBeCloseTo(p, 6);
+    }
+    expect(prefixProbabilities(predict, "   ", 50)).toEqual({ words: [], probabilities: predict(["   "]) });
   });
 });

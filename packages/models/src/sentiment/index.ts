@@ -5,7 +5,9 @@
  * @since 0.2.0
  */
 export * from "./batches.js";
+export * from "./format.js";
 export * from "./model.js";
 export * from "./nb-features.js";
 export * from "./predictor.js";
+export * from "./train.js";
 export * from "./text.js";
