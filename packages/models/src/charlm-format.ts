@@ -6,6 +6,7 @@ import type { Tensor } from "@gated/autograd";
 import { readSafetensors, writeSafetensors } from "@gated/nn";
 import { checkHeadedModel } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
+import { parseModelHeader } from "./model-header.js";
 import { type LmConfig, type LmParams, rnnConfig } from "./charlm.js";
 
 export const CHARLM_FORMAT = "gated-char-lm";
@@ -92,22 +93,11 @@ export function charlmParams(tensors: Readonly<Record<string, Tensor>>, meta: Ch
  * app's model, another version, a field or a tensor that does not fit.
  */
 export function parseCharlmModel(configText: string, weights: Uint8Array, names = { config: "config.json", weights: "weights.safetensors" }): E.Either<string, { meta: CharlmMeta; params: LmParams }> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(configText);
-  } catch (e) {
-    return E.left(`'${names.config}' is not JSON (${(e as Error).message}): choose the config.json of a model folder`);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return E.left(`'${names.config}' is not a JSON object: choose the config.json of a model folder`);
-  const m = parsed as Record<string, unknown>;
-  if (m.format !== CHARLM_FORMAT) {
-    return E.left(typeof m.format === "string" ? `'${names.config}' describes a '${m.format}', not a character model ('${CHARLM_FORMAT}'): it belongs to another app` : `'${names.config}' has no format tag: it is not a model folder's config.json`);
-  }
-  if (m.version !== CHARLM_VERSION) return E.left(`'${names.config}' is format version ${JSON.stringify(m.version) ?? "none"}; this reads version ${CHARLM_VERSION}`);
-  const bad = checkCharlmMeta(m);
+  const header = parseModelHeader(configText, names.config, CHARLM_FORMAT, CHARLM_VERSION, "character model");
+  if (E.isLeft(header)) return header;
+  const bad = checkCharlmMeta(header.right);
   if (bad !== undefined) return E.left(`'${names.config}' is not a valid model description (${bad})`);
-  const { format: _format, version: _version, ...rest } = m;
-  const meta = rest as unknown as CharlmMeta;
+  const meta = header.right as unknown as CharlmMeta;
   const w = readSafetensors(weights);
   if (E.isLeft(w)) return E.left(`'${names.weights}' is not a safetensors file: ${w.left.message}`);
   return E.map((params: LmParams) => ({ meta, params }))(charlmParams(w.right.tensors, meta, names.weights));

@@ -5,6 +5,7 @@ import type { Tensor } from "@gated/autograd";
 import { readSafetensors, writeSafetensors } from "@gated/nn";
 import { checkHeadedModel } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
+import { parseModelHeader } from "../model-header.js";
 import { type ModelConfig, type Params, recurrentConfig, toStateDict } from "./model.js";
 import type { NbTables } from "./nb-features.js";
 
@@ -61,22 +62,11 @@ export function sentimentParams(tensors: Readonly<Record<string, Tensor>>, model
  * line saying what is wrong (not JSON, another app's model, another version, a field or tensor that does not fit).
  */
 export function parseSentimentModel(configText: string, weights: Uint8Array, names = { config: "config.json", weights: "weights.safetensors" }): E.Either<string, { model: SavedModel; params: Params }> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(configText);
-  } catch (e) {
-    return E.left(`'${names.config}' is not JSON (${(e as Error).message}): choose the config.json of a model folder`);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return E.left(`'${names.config}' is not a JSON object: choose the config.json of a model folder`);
-  const m = parsed as Record<string, unknown>;
-  if (m.format !== SENTIMENT_FORMAT) {
-    return E.left(typeof m.format === "string" ? `'${names.config}' describes a '${m.format}', not a sentence classifier ('${SENTIMENT_FORMAT}'): it belongs to another app` : `'${names.config}' has no format tag: it is not a model folder's config.json`);
-  }
-  if (m.version !== SENTIMENT_VERSION) return E.left(`'${names.config}' is format version ${JSON.stringify(m.version) ?? "none"}; this reads version ${SENTIMENT_VERSION}`);
-  const bad = checkSentimentMeta(m);
+  const header = parseModelHeader(configText, names.config, SENTIMENT_FORMAT, SENTIMENT_VERSION, "sentence classifier");
+  if (E.isLeft(header)) return header;
+  const bad = checkSentimentMeta(header.right);
   if (bad !== undefined) return E.left(`'${names.config}' is not a valid model description (${bad})`);
-  const { format: _format, version: _version, ...rest } = m;
-  const model = rest as unknown as SavedModel;
+  const model = header.right as unknown as SavedModel;
   const w = readSafetensors(weights);
   if (E.isLeft(w)) return E.left(`'${names.weights}' is not a safetensors file: ${w.left.message}`);
   return E.map((params: Params) => ({ model, params }))(sentimentParams(w.right.tensors, model, names.weights));
