@@ -3,10 +3,10 @@
 // here from strings and bytes, so that the command line (through its files) and the browser playground (through
 // downloads and file pickers) save and load the same models.
 import type { Tensor } from "@gated/autograd";
-import { readSafetensors, writeSafetensors } from "@gated/nn";
+import { writeSafetensors } from "@gated/nn";
 import { checkHeadedModel } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
-import { parseModelHeader } from "./model-header.js";
+import { parseSavedModel } from "./model-header.js";
 import { type LmConfig, type LmParams, rnnConfig } from "./charlm.js";
 
 export const CHARLM_FORMAT = "gated-char-lm";
@@ -93,12 +93,5 @@ export function charlmParams(tensors: Readonly<Record<string, Tensor>>, meta: Ch
  * app's model, another version, a field or a tensor that does not fit.
  */
 export function parseCharlmModel(configText: string, weights: Uint8Array, names = { config: "config.json", weights: "weights.safetensors" }): E.Either<string, { meta: CharlmMeta; params: LmParams }> {
-  const header = parseModelHeader(configText, names.config, CHARLM_FORMAT, CHARLM_VERSION, "character model");
-  if (E.isLeft(header)) return header;
-  const bad = checkCharlmMeta(header.right);
-  if (bad !== undefined) return E.left(`'${names.config}' is not a valid model description (${bad})`);
-  const meta = header.right as unknown as CharlmMeta;
-  const w = readSafetensors(weights);
-  if (E.isLeft(w)) return E.left(`'${names.weights}' is not a safetensors file: ${w.left.message}`);
-  return E.map((params: LmParams) => ({ meta, params }))(charlmParams(w.right.tensors, meta, names.weights));
+  return parseSavedModel(configText, weights, names, { format: CHARLM_FORMAT, version: CHARLM_VERSION, what: "character model", check: checkCharlmMeta, params: charlmParams });
 }

@@ -2,10 +2,10 @@
 // vocabulary, classes, naive Bayes tables with --nb, a training summary) and weights.safetensors. Written and read
 // from strings and bytes, so that the command line and the browser playground save and load the same models.
 import type { Tensor } from "@gated/autograd";
-import { readSafetensors, writeSafetensors } from "@gated/nn";
+import { writeSafetensors } from "@gated/nn";
 import { checkHeadedModel } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
-import { parseModelHeader } from "../model-header.js";
+import { parseSavedModel } from "../model-header.js";
 import { type ModelConfig, type Params, recurrentConfig, toStateDict } from "./model.js";
 import type { NbTables } from "./nb-features.js";
 
@@ -62,12 +62,6 @@ export function sentimentParams(tensors: Readonly<Record<string, Tensor>>, model
  * line saying what is wrong (not JSON, another app's model, another version, a field or tensor that does not fit).
  */
 export function parseSentimentModel(configText: string, weights: Uint8Array, names = { config: "config.json", weights: "weights.safetensors" }): E.Either<string, { model: SavedModel; params: Params }> {
-  const header = parseModelHeader(configText, names.config, SENTIMENT_FORMAT, SENTIMENT_VERSION, "sentence classifier");
-  if (E.isLeft(header)) return header;
-  const bad = checkSentimentMeta(header.right);
-  if (bad !== undefined) return E.left(`'${names.config}' is not a valid model description (${bad})`);
-  const model = header.right as unknown as SavedModel;
-  const w = readSafetensors(weights);
-  if (E.isLeft(w)) return E.left(`'${names.weights}' is not a safetensors file: ${w.left.message}`);
-  return E.map((params: Params) => ({ model, params }))(sentimentParams(w.right.tensors, model, names.weights));
+  const parsed = parseSavedModel(configText, weights, names, { format: SENTIMENT_FORMAT, version: SENTIMENT_VERSION, what: "sentence classifier", check: checkSentimentMeta, params: sentimentParams });
+  return E.map(({ meta, params }: { meta: SavedModel; params: Params }) => ({ model: meta, params }))(parsed);
 }
