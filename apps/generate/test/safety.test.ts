@@ -134,14 +134,16 @@ describe("generate: what is allowed", () => {
 
   it("SIGINT during the test-BPC evaluation answers at once: saves the checkpoint and exits 130", async () => {
     // A text whose test part takes seconds to score at this size, and an evaluation at step 1.
-    write("long.txt", Array.from({ length: 24000 }, (_, i) => `line ${i % 97} of the long text, word ${(i * 7) % 13}.`).join("\n"));
-    const child = spawn(process.execPath, [main, "train", "--data", "long.txt", "--hidden", "256", "--batch", "2", "--seq", "8", "--steps", "50", "--eval-every", "1", "--quiet", "--out", "sig"], { cwd: dir, env });
+    // (Sized so that the scoring takes well over the 1.5 s below even on two threads: 330,000 test characters at
+    // H = 512 take about 14 s here on two threads; the earlier 82,000 at H = 256 took under 1.5 s once threads came.)
+    write("long.txt", Array.from({ length: 96000 }, (_, i) => `line ${i % 97} of the long text, word ${(i * 7) % 13}.`).join("\n"));
+    const child = spawn(process.execPath, [main, "train", "--data", "long.txt", "--hidden", "512", "--batch", "2", "--seq", "8", "--steps", "50", "--eval-every", "1", "--quiet", "--out", "sig"], { cwd: dir, env });
     let out = "";
     child.stdout.on("data", (d) => {
       out += String(d);
     });
     while (!out.includes("model:")) await new Promise((r) => setTimeout(r, 20));
-    // The first step takes well under a second; then the scoring of ~82,000 test characters starts (about 11 s here).
+    // The first step takes well under a second; then the scoring of the test characters starts.
     await new Promise((r) => setTimeout(r, 1500));
     const sent = performance.now();
     child.kill("SIGINT");
