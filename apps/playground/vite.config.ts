@@ -28,7 +28,8 @@ function bundledData(): Plugin {
 export default defineConfig({
   base: "./",
   plugins: [bundledData()],
-  worker: { format: "es" },
+  // Workers are bundled on their own: they need the bundled data too.
+  worker: { format: "es", plugins: () => [bundledData()] },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2048 },
   preview: { host: "127.0.0.1" },
 });

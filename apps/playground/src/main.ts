@@ -1,13 +1,14 @@
 // The playground's views, one at a time, chosen by the address's #fragment (so that each has a link, and the
 // browser's back button works).
 import { flowView } from "./flow-view.js";
+import { sentimentView } from "./sentiment-view.js";
 
-const VIEWS = ["flow"] as const;
+const VIEWS = ["sentiment", "flow"] as const;
 type View = (typeof VIEWS)[number];
 
 function show(): void {
   const wanted = location.hash.slice(1);
-  const view: View = (VIEWS as readonly string[]).includes(wanted) ? (wanted as View) : "flow";
+  const view: View = (VIEWS as readonly string[]).includes(wanted) ? (wanted as View) : "sentiment";
   for (const v of VIEWS) {
     const section = document.getElementById(`view-${v}`);
     if (section) section.hidden = v !== view;
@@ -17,6 +18,7 @@ function show(): void {
   }
 }
 
+sentimentView();
 flowView();
 window.addEventListener("hashchange", show);
 show();
