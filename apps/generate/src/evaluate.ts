@@ -5,7 +5,7 @@ import { mobyDickCorpus } from "@gated/datasets";
 import { isUsageError, jsonLine, onInterrupt, type Parsed, size, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
-import { streamBpc } from "./stream.js";
+import { streamBpc } from "@gated/models";
 
 export const EVAL_HELP = `usage: pnpm generate eval --model DIR [--json]
 Test bits per character (the last 10% of the model's text, scored as one stream) beside interpolated modified

@@ -1,16 +1,14 @@
 // pnpm generate train: a character language model trained with truncated BPTT on contiguous streams (state
 // carried between windows, its gradient stopped) or on random windows from a zero state; Adam with warm-up and
 // cosine decay, clipping, test BPC every N steps, atomic checkpoints, resume, and Ctrl-C saving cleanly.
-import { valueAndGrad } from "@gated/autograd";
 import { DEFAULT_MAX_BYTES, loadCorpus } from "@gated/data/node";
 import { mobyDickCorpus } from "@gated/datasets";
-import { type AdamState, adam, clipByGlobalNorm, constant, cosineWithWarmup, random, recurrentParamCount } from "@gated/nn";
+import { recurrentParamCount } from "@gated/nn";
 import { DEFAULT_MEMORY_LIMIT, memoryRefusal, trainingMemory, xyChart } from "@gated/train";
 import { choice, firstUsageError, int, isUsageError, lockOutDir, num, onInterrupt, type OutLock, type Parsed, printable, progress, size, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { APP, type HistoryPoint, loadCheckpoint, type Loaded, type Meta, saveCheckpoint } from "./checkpoint.js";
-import { type Cell, initLm, type LmConfig, type LmParams, type LmState, lossAndState, rnnConfig, zeroState } from "@gated/models";
-import { streamBpc } from "./stream.js";
+import { type Cell, CharlmTrainer, charlmTextProblem, type LmConfig, rnnConfig, streamBpc } from "@gated/models";
 
 export const TRAIN_HELP = `usage: pnpm generate train [options]
 Trains embedding -> LSTM | GRU | RNN | IRNN -> linear on the first 90% of a text (default: the bundled Moby-Dick),
@@ -132,8 +130,8 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
   const trainIds = Int32Array.from(train, (c) => index.get(c) as number);
   const testIds = Int32Array.from(test, (c) => index.get(c) as number);
   const { batch: B, seq: T } = o;
-  const streamLen = Math.floor((trainIds.length - 1) / B);
-  if (streamLen < T + 1 || trainIds.length < B * (T + 1)) return `the training text (${trainIds.length} characters) is too short for one batch of ${B} x ${T + 1}: use a smaller --batch or --seq, or more text`;
+  const tooShort = charlmTextProblem(trainIds.length, B, T);
+  if (tooShort !== undefined) return `${tooShort}: use a smaller --batch or --seq, or more text`;
   const config: LmConfig = { cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers };
   const estimate = trainingMemory({
     params: 2 * V * o.embed + recurrentParamCount(rnnConfig(config)) + V * o.hidden,
@@ -149,26 +147,18 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
   });
   const tooBig = memoryRefusal(estimate, limits.memoryLimit, "use a smaller --hidden, --embed, --layers, --batch or --seq");
   if (tooBig) return usageError(tooBig, false);
-  const key = random.key(o.seed);
-  const schedule = o.schedule === "constant" ? constant(o.lr) : cosineWithWarmup(o.lr, Math.min(100, Math.ceil(o.steps / 20)), o.steps, o.lr / 10);
-  const opt = adam({ lr: schedule });
-  let params: LmParams = prior?.params ?? initLm(random.foldIn(key, 1), config, V);
-  let optState: AdamState = prior?.opt ?? opt.init(params);
-  let state: LmState = prior?.state ?? zeroState(config, B);
-  let cursor = prior?.meta.training.cursor ?? 0;
-  let done = prior?.meta.training.done ?? 0;
+  const trainer = new CharlmTrainer(trainIds, V, { config, seed: o.seed, steps: o.steps, batch: B, seq: T, lr: o.lr, clip: o.clip, batching: o.batching, schedule: o.schedule }, prior?.opt && prior.state ? { params: prior.params, opt: prior.opt, state: prior.state, cursor: prior.meta.training.cursor, done: prior.meta.training.done } : undefined);
   const history: HistoryPoint[] = [...(prior?.meta.training.history ?? [])];
   let seconds = prior?.meta.training.seconds ?? 0;
   log(`data: ${corpus.right.source}: ${trainIds.length} train and ${testIds.length} test characters, ${V} distinct`);
-  log(`model: embedding ${o.embed} -> ${o.cell} ${o.hidden} x ${o.layers} -> linear ${V}; batch ${B} x ${T} (${o.batching}), Adam ${o.lr} (${o.schedule === "constant" ? "constant" : "warm-up, cosine"}), clip ${o.clip}, ${o.steps} steps, seed ${o.seed}${prior ? `; resuming at step ${done}` : ""}`);
-  const vg = valueAndGrad((q: LmParams, s: LmState, inputs: Int32Array, targets: Int32Array) => lossAndState(q, config, inputs, targets, B, T, s), { hasAux: true });
+  log(`model: embedding ${o.embed} -> ${o.cell} ${o.hidden} x ${o.layers} -> linear ${V}; batch ${B} x ${T} (${o.batching}), Adam ${o.lr} (${o.schedule === "constant" ? "constant" : "warm-up, cosine"}), clip ${o.clip}, ${o.steps} steps, seed ${o.seed}${prior ? `; resuming at step ${trainer.done}` : ""}`);
   const interrupt = onInterrupt();
   const stopped = () => interrupt.signal.aborted;
   const meta = (): Meta => ({
     config,
     vocab,
     data: dataFile ?? "bundled",
-    training: { seed: o.seed, steps: o.steps, done, batching: o.batching, schedule: o.schedule, batch: B, seq: T, lr: o.lr, clip: o.clip, cursor, seconds, history },
+    training: { seed: o.seed, steps: o.steps, done: trainer.done, batching: o.batching, schedule: o.schedule, batch: B, seq: T, lr: o.lr, clip: o.clip, cursor: trainer.cursor, seconds, history },
   });
   const curves = () =>
     xyChart([
@@ -182,67 +172,41 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
       },
     ]);
   const bar = p.flags.has("quiet") ? undefined : progress({ label: "train", total: o.steps });
-  const inputs = new Int32Array(B * T);
-  const targets = new Int32Array(B * T);
   let sinceLog = 0;
   let lossSum = 0;
   /** Training seconds when sinceLog last restarted: the rate shown is over the steps since then. */
   let secondsAtLog = seconds;
   try {
-    while (done < o.steps && done < stopAfter && !stopped()) {
+    while (trainer.done < o.steps && trainer.done < stopAfter && !stopped()) {
       const t0 = performance.now();
-      if (o.batching === "contiguous") {
-        if (cursor + T + 1 > streamLen) {
-          cursor = 0;
-          state = zeroState(config, B);
-        }
-        for (let b = 0; b < B; b++) {
-          const base = b * streamLen + cursor;
-          inputs.set(trainIds.subarray(base, base + T), b * T);
-          targets.set(trainIds.subarray(base + 1, base + T + 1), b * T);
-        }
-        cursor += T;
-      } else {
-        const u = random.uniform(random.foldIn(key, 1_000_000 + done), B);
-        for (let b = 0; b < B; b++) {
-          const start = Math.floor((u[b] as number) * (trainIds.length - T - 1));
-          inputs.set(trainIds.subarray(start, start + T), b * T);
-          targets.set(trainIds.subarray(start + 1, start + T + 1), b * T);
-        }
-        state = zeroState(config, B);
-      }
-      const [loss, grads, next] = vg(params, state, inputs, targets);
-      const [clipped] = clipByGlobalNorm(grads, o.clip);
-      [optState, params] = opt.update(optState, params, clipped);
-      if (o.batching === "contiguous") state = next as LmState;
-      const bpc = loss.item() / Math.LN2;
-      if (!Number.isFinite(bpc)) return `the loss became ${bpc} at step ${done + 1}: lower --lr`;
+      const bpc = trainer.step();
+      if (!Number.isFinite(bpc)) return `the loss became ${bpc} at step ${trainer.done}: lower --lr`;
       lossSum += bpc;
       sinceLog++;
-      done++;
+      const done = trainer.done;
       seconds += (performance.now() - t0) / 1000;
       bar?.update(done, `train bpc ${bpc.toFixed(3)}, ${((B * T * sinceLog) / Math.max(1e-9, seconds - secondsAtLog)).toFixed(0)} chars/s`);
       const evalNow = (o.evalEvery > 0 && done % o.evalEvery === 0) || done === o.steps;
       if (evalNow) {
-        const testBpc = await streamBpc(params, config, testIds, V, trainIds[trainIds.length - 1] as number, interrupt.signal);
+        const testBpc = await streamBpc(trainer.params, config, testIds, V, trainIds[trainIds.length - 1] as number, interrupt.signal);
         if (testBpc === undefined) break; // interrupted during the evaluation: save without it
         history.push({ step: done, trainBpc: lossSum / sinceLog, testBpc, seconds });
         log(`${bar ? "\n" : ""}step ${done}: train ${(lossSum / sinceLog).toFixed(3)} bpc, test ${testBpc.toFixed(3)} bpc, ${seconds.toFixed(0)}s`);
         lossSum = 0;
         sinceLog = 0;
         secondsAtLog = seconds;
-        saveCheckpoint(lock, meta(), params, optState, state, curves());
+        saveCheckpoint(lock, meta(), trainer.params, trainer.opt, trainer.state, curves());
       }
       // Let a Ctrl-C reach its handler between steps.
       await new Promise((r) => setImmediate(r));
     }
-    if (stopped()) log(`${bar ? "\n" : ""}interrupted (${interrupt.received()}) at step ${done}: saving`);
-    if (sinceLog > 0) history.push({ step: done, trainBpc: lossSum / sinceLog, seconds });
-    saveCheckpoint(lock, meta(), params, optState, state, curves());
+    if (stopped()) log(`${bar ? "\n" : ""}interrupted (${interrupt.received()}) at step ${trainer.done}: saving`);
+    if (sinceLog > 0) history.push({ step: trainer.done, trainBpc: lossSum / sinceLog, seconds });
+    saveCheckpoint(lock, meta(), trainer.params, trainer.opt, trainer.state, curves());
   } finally {
     interrupt.dispose();
   }
-  log(`wrote ${out} at step ${done} of ${o.steps} (${seconds.toFixed(0)}s of training)`);
+  log(`wrote ${out} at step ${trainer.done} of ${o.steps} (${seconds.toFixed(0)}s of training)`);
   return stopped() ? 130 : 0;
 }
 

@@ -6,5 +6,7 @@
  */
 export * from "./charlm.js";
 export * from "./charlm-format.js";
+export * from "./charlm-train.js";
+export * from "./stream.js";
 export * from "./flow.js";
 export * from "./sampling.js";
