@@ -2,7 +2,7 @@
 import { SENTIMENT_DEFAULTS, type SentimentOptions } from "@gated/models/sentiment";
 import { COLORS, startTraining, type TrainingRun, xyChart } from "@gated/train";
 import type { Classified, ModelFiles, SentimentRequest, Trained, TrainProgress } from "./sentiment-worker.js";
-import { $, fmt, intField } from "./ui.js";
+import { $, fmt, intField, modelFilesOf, RunControls, say } from "./ui.js";
 
 const newWorker = () => new Worker(new URL("./sentiment-worker.ts", import.meta.url), { type: "module" });
 const pct = (p: number) => `${(100 * p).toFixed(1)} %`;
@@ -21,13 +21,7 @@ export function sentimentView(): void {
   let trainer: Worker | undefined;
   let reader: Worker | undefined;
   let model: ModelFiles | undefined;
-  let run: TrainingRun<Trained> | undefined;
-  let paused = false;
-
-  const say = (el: HTMLElement, text: string, error = false) => {
-    el.textContent = text;
-    el.classList.toggle("error", error);
-  };
+  const controls = new RunControls(trainButton, pauseButton, stopButton, trainStatus);
   const useModel = (m: ModelFiles, what: string) => {
     model = m;
     classify.disabled = false;
@@ -43,25 +37,21 @@ export function sentimentView(): void {
     const f = fields as Record<keyof typeof fields, number>;
     const options: SentimentOptions = { ...SENTIMENT_DEFAULTS, cell: ($("sent-cell") as HTMLSelectElement).value as SentimentOptions["cell"], hidden: f.hidden, embed: f.embed, epochs: f.epochs, seed: f.seed };
     trainer ??= newWorker();
-    trainButton.disabled = true;
-    pauseButton.disabled = false;
-    stopButton.disabled = false;
-    paused = false;
-    pauseButton.textContent = "Pause";
     progress.value = 0;
     say(trainStatus, "Preparing the data…");
     const started = performance.now();
-    run = startTraining<SentimentRequest, TrainProgress, never, Trained>(trainer, { kind: "train", options }, {
+    const run: TrainingRun<Trained> = startTraining<SentimentRequest, TrainProgress, never, Trained>(trainer, { kind: "train", options }, {
       onProgress: ({ event: e }) => {
         if (e.kind === "batch") {
           progress.value = (e.epoch - 1 + e.batch / e.batches) / e.epochs;
-          say(trainStatus, `Epoch ${e.epoch} of at most ${e.epochs}: batch ${e.batch} of ${e.batches}, loss ${fmt(e.meanLoss, 4)} nats (${fmt((performance.now() - started) / 1000, 0)} s)${paused ? " (paused)" : ""}`);
+          say(trainStatus, controls.mark(`Epoch ${e.epoch} of at most ${e.epochs}: batch ${e.batch} of ${e.batches}, loss ${fmt(e.meanLoss, 4)} nats (${fmt((performance.now() - started) / 1000, 0)} s)`));
         } else {
           say(trainStatus, `Epoch ${e.record.epoch}: validation accuracy ${pct(e.record.valAccuracy)}, loss ${fmt(e.record.valLoss, 4)} nats`);
           trainStatus.dataset.epochs = String(e.record.epoch);
         }
       },
     });
+    controls.started(run);
     try {
       const { result } = await run.done;
       progress.value = 1;
@@ -71,29 +61,14 @@ export function sentimentView(): void {
     } catch (e) {
       say(trainStatus, `Training failed: ${(e as Error).message}`, true);
     } finally {
-      run = undefined;
-      trainButton.disabled = false;
-      pauseButton.disabled = true;
-      stopButton.disabled = true;
+      controls.ended();
     }
   });
-  pauseButton.addEventListener("click", () => {
-    if (!run) return;
-    paused = !paused;
-    if (paused) run.pause();
-    else run.resume();
-    pauseButton.textContent = paused ? "Resume" : "Pause";
-    const shown = (trainStatus.textContent ?? "").replace(/ \(paused\)$/, "");
-    say(trainStatus, paused ? `${shown} (paused)` : shown);
-  });
-  stopButton.addEventListener("click", () => run?.abort());
 
   files.addEventListener("change", async () => {
-    const chosen = [...(files.files ?? [])];
-    const config = chosen.find((f) => f.name.endsWith(".json"));
-    const weights = chosen.find((f) => f.name.endsWith(".safetensors"));
-    if (config === undefined || weights === undefined) return say(trainStatus, "Choose both files of the model folder: config.json and weights.safetensors.", true);
-    useModel({ config: await config.text(), weights: new Uint8Array(await weights.arrayBuffer()) }, `Loaded ${config.name} and ${weights.name}.`);
+    const m = await modelFilesOf(files);
+    if (typeof m === "string") return say(trainStatus, m, true);
+    useModel({ config: m.config, weights: m.weights }, `Loaded ${m.names}.`);
   });
 
   form.addEventListener("submit", async (event) => {

@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { predictNaiveBayes, trainNaiveBayes } from "@gated/counting";
-import { splitEveryFifth } from "@gated/data";
+import { bitsPerCharacter, predictNaiveBayes, trainKneserNey, trainNaiveBayes } from "@gated/counting";
+import { splitCorpus, splitEveryFifth } from "@gated/data";
 import { loadSentimentExamples } from "@gated/datasets";
 import { charlmFiles, FLOW_MODELS, type FlowModel, initLm, measureFlow } from "@gated/models";
 import { nbFeatures, parseSentimentModel, predictor, prefixProbabilities } from "@gated/models/sentiment";
@@ -103,6 +103,64 @@ describe("the gradient-flow view", () => {
     await page.click("#flow-run");
     await expect(page.textContent("#flow-status")).resolves.toBe("Choose at least one cell.");
     expect(await page.locator("#flow-table").isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("the generate view", () => {
+  const work = mkdtempSync(join(tmpdir(), "gated-playground-gen-"));
+  const cli = join(here, "..", "..", "generate", "dist", "main.js");
+  const sampleCli = (dir: string, seed: number) => spawnSync(process.execPath, [cli, "sample", "--model", dir, "--prime", "天将", "--length", "40", "--seed", String(seed)], { encoding: "utf8" });
+  const LECTURE = "天将降大任于是人也，必先苦其心志，劳其筋骨，饿其体肤，空乏其身，行拂乱其所为，所以动心忍性，曾益其所不能。";
+
+  it("trains while it draws: the loss falls, test BPC and samples appear beside @gated/counting's n-grams; the saved model samples the CLI's text", async () => {
+    const { page, errors } = await open("#generate");
+    await page.selectOption("#gen-corpus", "lecture");
+    for (const [id, v] of [["#gen-hidden", "32"], ["#gen-steps", "80"], ["#gen-eval", "40"], ["#gen-prime", "天将"], ["#gen-length", "40"], ["#gen-sample-seed", "5"]] as const) await page.fill(id, v);
+    const since = await page.evaluate(() => performance.now());
+    await page.click("#gen-train");
+    await page.waitForSelector("#gen-train-form[data-done]", { timeout: 120_000 });
+    const ngram = JSON.parse((await page.getAttribute("#gen-chart", "data-ngram")) ?? "[]") as { order: number; bpc: number }[];
+    const split = splitCorpus("x", LECTURE.repeat(40));
+    if (E.isLeft(split)) throw new Error(split.left.message);
+    for (const g of ngram) expect(Math.abs(g.bpc - bitsPerCharacter(trainKneserNey(split.right.train, g.order), split.right.test))).toBeLessThan(1e-12);
+    expect(ngram.map((g) => g.order)).toEqual([1, 2, 3, 4, 5]);
+    const testBpc = Number(await page.getAttribute("#gen-chart", "data-test-bpc"));
+    expect(testBpc).toBeLessThan((ngram[0] as { bpc: number }).bpc); // better than counting single characters
+    expect(await page.getAttribute("#gen-output", "data-step")).toBe("80");
+    expect(Array.from((await page.textContent("#gen-output")) ?? "").length).toBe(2 + 40);
+    expect(await page.locator("#gen-chart svg polyline").count()).toBeGreaterThanOrEqual(2);
+    expect((await longTasksSince(page, since)).filter((t) => t.duration > 100)).toEqual([]);
+    // Sample in the page, save the model, and sample from the saved folder with the CLI: the same text.
+    await page.click("#gen-sample");
+    await page.waitForSelector("#gen-output[data-sampled]");
+    const pageText = (await page.textContent("#gen-output")) ?? "";
+    const saved = join(work, "page-model");
+    mkdirSync(saved);
+    const downloads: import("playwright-core").Download[] = [];
+    page.on("download", (d) => downloads.push(d));
+    await page.click("#gen-save");
+    await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(2);
+    for (const d of downloads) await d.saveAs(join(saved, d.suggestedFilename()));
+    expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(["config.json", "weights.safetensors"]);
+    const r = sampleCli(saved, 5);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trimEnd()).toBe(pageText);
+    await page.screenshot({ path: join(shots, "generate.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("samples from a folder the CLI trained the text the CLI samples", async () => {
+    writeFileSync(join(work, "poem.txt"), LECTURE.repeat(40));
+    const t = spawnSync(process.execPath, [cli, "train", "--data", join(work, "poem.txt"), "--hidden", "16", "--embed", "8", "--batch", "4", "--seq", "16", "--steps", "30", "--eval-every", "0", "--quiet", "--out", join(work, "cli-model")], { encoding: "utf8" });
+    expect(t.status, t.stderr).toBe(0);
+    const { page, errors } = await open("#generate");
+    for (const [id, v] of [["#gen-prime", "天将"], ["#gen-length", "40"], ["#gen-sample-seed", "9"]] as const) await page.fill(id, v);
+    await page.setInputFiles("#gen-files", [join(work, "cli-model", "config.json"), join(work, "cli-model", "weights.safetensors")]);
+    await page.waitForSelector("#gen-output[data-sampled]");
+    expect((await page.textContent("#gen-output")) ?? "").toBe(sampleCli(join(work, "cli-model"), 9).stdout.trimEnd());
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,0 +1,106 @@
+// The generate view's workers (one module, two roles): training a character model on a text as `pnpm generate
+// train` does, reporting losses, test BPC, samples and checkpoints as it goes; and sampling from a saved model as
+// `pnpm generate sample` does.
+import { bitsPerCharacter, trainKneserNey } from "@gated/counting";
+import { splitCorpus } from "@gated/data";
+import { type CharlmMeta, CharlmTrainer, type CharlmTraining, charlmFiles, continueIds, type HistoryPoint, parseCharlmModel, streamBpc } from "@gated/models";
+import { serveTraining, type TrainingJob } from "@gated/train";
+import * as E from "fp-ts/lib/Either.js";
+import { MOBY_DICK } from "virtual:gated-data";
+
+/** The lecture's sentence (Mencius), repeated 40 times as a corpus. */
+const LECTURE = "天将降大任于是人也，必先苦其心志，劳其筋骨，饿其体肤，空乏其身，行拂乱其所为，所以动心忍性，曾益其所不能。";
+
+export interface ModelFiles {
+  readonly config: string;
+  readonly weights: Uint8Array;
+}
+
+export interface SampleOptions {
+  readonly prime: string;
+  readonly length: number;
+  readonly temperature: number;
+  readonly topK: number;
+  readonly topP: number;
+  readonly seed: number;
+}
+
+export type GenerateRequest =
+  | { readonly kind: "train"; readonly corpus: "moby" | "lecture" | "own"; readonly text: string; readonly training: Omit<CharlmTraining, "batching" | "schedule">; readonly evalEvery: number; readonly sample: SampleOptions }
+  | { readonly kind: "sample"; readonly model: ModelFiles; readonly sample: SampleOptions };
+
+export type GenerateProgress =
+  | { readonly kind: "data"; readonly trainChars: number; readonly testChars: number; readonly vocab: number; readonly ngram: readonly { readonly order: number; readonly bpc: number }[] }
+  | { readonly kind: "step"; readonly step: number; readonly trainBpc: number; readonly charsPerSecond: number }
+  | { readonly kind: "eval"; readonly step: number; readonly trainBpc: number; readonly testBpc: number; readonly sample: string };
+
+export type GenerateResult = { readonly kind: "trained"; readonly files: ModelFiles; readonly steps: number } | { readonly kind: "sampled"; readonly text: string };
+
+/** A prime's characters as ids, or why it cannot be read by this model. */
+function primeIds(prime: string, vocab: readonly string[]): number[] {
+  const chars = Array.from(prime === "" ? (vocab.includes("\n") ? "\n" : (vocab[0] as string)) : prime);
+  const unknown = chars.find((c) => !vocab.includes(c));
+  if (unknown !== undefined) throw new Error(`the prime holds ${JSON.stringify(unknown)}, which the model never saw`);
+  return chars.map((c) => vocab.indexOf(c));
+}
+
+function sampleText(files: { meta: CharlmMeta; params: Parameters<typeof continueIds>[0] }, s: SampleOptions): string {
+  const { meta, params } = files;
+  const V = meta.vocab.length;
+  const ids = continueIds(params, meta.config, primeIds(s.prime, meta.vocab), V, { length: s.length, temperature: s.temperature, topK: Math.min(s.topK, V), topP: s.topP, seed: s.seed });
+  return ids.map((i) => meta.vocab[i]).join("");
+}
+
+serveTraining(async (r: GenerateRequest, job: TrainingJob<GenerateProgress, ModelFiles>): Promise<GenerateResult> => {
+  if (r.kind === "sample") {
+    const parsed = parseCharlmModel(r.model.config, r.model.weights);
+    if (E.isLeft(parsed)) throw new Error(parsed.left);
+    return { kind: "sampled", text: sampleText(parsed.right, r.sample) };
+  }
+  const text = r.corpus === "moby" ? MOBY_DICK : r.corpus === "lecture" ? LECTURE.repeat(40) : r.text;
+  const source = r.corpus === "moby" ? "playground: Moby-Dick, first 100,000 characters" : r.corpus === "lecture" ? "playground: the lecture's sentence x 40" : "playground: your text";
+  const corpus = splitCorpus(source, text);
+  if (E.isLeft(corpus)) throw new Error(corpus.left.message);
+  const { train, test } = corpus.right;
+  const vocab = [...new Set(train)].sort();
+  const unknown = test.find((c) => !vocab.includes(c));
+  if (unknown !== undefined) throw new Error(`the test text (the last 10 %) holds ${JSON.stringify(unknown)}, which the training text (the first 90 %) never does: use a longer text`);
+  const index = new Map(vocab.map((c, i) => [c, i]));
+  const trainIds = Int32Array.from(train, (c) => index.get(c) as number);
+  const testIds = Int32Array.from(test, (c) => index.get(c) as number);
+  const ngram = [1, 2, 3, 4, 5].map((order) => ({ order, bpc: bitsPerCharacter(trainKneserNey(train, order), test) }));
+  job.progress({ kind: "data", trainChars: train.length, testChars: test.length, vocab: vocab.length, ngram });
+  const o: CharlmTraining = { ...r.training, batching: "contiguous", schedule: "cosine" };
+  const trainer = new CharlmTrainer(trainIds, vocab.length, o);
+  const history: HistoryPoint[] = [];
+  let seconds = 0;
+  let sum = 0;
+  let n = 0;
+  const meta = (): CharlmMeta => ({ config: o.config, vocab, data: source, training: { seed: o.seed, steps: o.steps, done: trainer.done, batching: o.batching, schedule: o.schedule, batch: o.batch, seq: o.seq, lr: o.lr, clip: o.clip, cursor: trainer.cursor, seconds, history } });
+  while (trainer.done < o.steps) {
+    await job.tick();
+    if (job.signal.aborted) break;
+    const t0 = performance.now();
+    const bpc = trainer.step();
+    if (!Number.isFinite(bpc)) throw new Error(`the loss became ${bpc} at step ${trainer.done}: lower the learning rate`);
+    seconds += (performance.now() - t0) / 1000;
+    sum += bpc;
+    n++;
+    job.progress({ kind: "step", step: trainer.done, trainBpc: bpc, charsPerSecond: (o.batch * o.seq * trainer.done) / Math.max(1e-9, seconds) });
+    if (trainer.done % r.evalEvery === 0 || trainer.done === o.steps) {
+      const testBpc = await streamBpc(trainer.params, o.config, testIds, vocab.length, trainIds[trainIds.length - 1] as number, job.signal);
+      if (testBpc === undefined) break;
+      history.push({ step: trainer.done, trainBpc: sum / n, testBpc, seconds });
+      const sample = r.sample.prime + sampleText({ meta: meta(), params: trainer.params }, { ...r.sample, length: Math.min(r.sample.length, 200) });
+      job.progress({ kind: "eval", step: trainer.done, trainBpc: sum / n, testBpc, sample });
+      sum = 0;
+      n = 0;
+      const files = charlmFiles(meta(), trainer.params);
+      const weights = files["weights.safetensors"];
+      job.checkpoint({ config: files["config.json"], weights }, [weights.buffer as ArrayBuffer]);
+    }
+  }
+  if (n > 0) history.push({ step: trainer.done, trainBpc: sum / n, seconds });
+  const files = charlmFiles(meta(), trainer.params);
+  return { kind: "trained", files: { config: files["config.json"], weights: files["weights.safetensors"] }, steps: trainer.done };
+});
