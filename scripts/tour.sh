@@ -21,3 +21,4 @@ $G sample --model charlm-demo --prime "Call me Ishmael. " --length 200 --tempera
 $G sample --model charlm-demo --prime "The whale " --length 120 --beam 4
 echo "== lab: how much of a loss at step 100 reaches earlier states (full figures: pnpm lab gradient-flow) =="
 node apps/lab/dist/main.js gradient-flow --T 100 --lengths 10,50,100 --seeds 2 --batch 8 --out lab-results
+echo "== the playground: run 'pnpm playground' and open the address it prints (the same models, in a browser page) =="

@@ -50,6 +50,8 @@ export function generateView(): void {
     if (!file) return;
     const text = decodeUtf8(new Uint8Array(await file.arrayBuffer()), file.name);
     if (text._tag === "Left") return say(status, `${text.left.message}.`, true);
+    if (text.right.includes("\u0000")) return say(status, `${file.name} contains NUL bytes: it looks like a binary file, not text. Choose a UTF-8 text file.`, true);
+    if (text.right.trim() === "") return say(status, `${file.name} is empty: choose a file with text in it.`, true);
     ownText = text.right;
     ($("gen-text") as HTMLTextAreaElement).value = ownText.slice(0, 100_000);
     ($("gen-corpus") as HTMLSelectElement).value = "own";
@@ -65,6 +67,7 @@ export function generateView(): void {
     const v = f as Record<keyof typeof f, number>;
     const corpus = ($("gen-corpus") as HTMLSelectElement).value as "moby" | "lecture" | "own";
     const text = corpus === "own" ? ($("gen-text") as HTMLTextAreaElement).value || ownText : "";
+    if (corpus === "own" && text.trim() === "") return say(status, "Your text is empty: paste a text above, or choose a UTF-8 file.", true);
     const config: LmConfig = { cell: ($("gen-cell") as HTMLSelectElement).value as LmConfig["cell"], embed: 32, hidden: v.hidden, layers: 1 };
     const request: GenerateRequest = { kind: "train", corpus, text, training: { config, seed: v.seed, steps: v.steps, batch: 16, seq: 64, lr: 0.005, clip: 5 }, evalEvery: v.evalEvery, sample: s as SampleOptions };
     trainer?.terminate();

@@ -147,7 +147,40 @@ describe("the generate view", () => {
     const r = sampleCli(saved, 5);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trimEnd()).toBe(pageText);
+    await page.screenshot({ path: join(shots, "generate-lecture.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("learns Moby-Dick's opening: test BPC below the unigram model's after 60 steps, English samples", async () => {
+    const { page, errors } = await open("#generate");
+    for (const [id, v] of [["#gen-hidden", "64"], ["#gen-steps", "60"], ["#gen-eval", "30"], ["#gen-prime", "Call me "], ["#gen-length", "120"]] as const) await page.fill(id, v);
+    await page.click("#gen-train");
+    await page.waitForSelector("#gen-train-form[data-done]", { timeout: 180_000 });
+    const ngram = JSON.parse((await page.getAttribute("#gen-chart", "data-ngram")) ?? "[]") as { order: number; bpc: number }[];
+    expect(Number(await page.getAttribute("#gen-chart", "data-test-bpc"))).toBeLessThan((ngram[0] as { bpc: number }).bpc);
+    expect((await page.textContent("#gen-output"))?.startsWith("Call me ")).toBe(true);
     await page.screenshot({ path: join(shots, "generate.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("says what is wrong with an empty text, a binary file and a file that is not UTF-8", async () => {
+    const { page, errors } = await open("#generate");
+    await page.selectOption("#gen-corpus", "own");
+    await page.click("#gen-train");
+    await expect(page.textContent("#gen-status")).resolves.toBe("Your text is empty: paste a text above, or choose a UTF-8 file.");
+    writeFileSync(join(work, "photo.png"), Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe));
+    await page.setInputFiles("#gen-file", join(work, "photo.png"));
+    await expect.poll(() => page.textContent("#gen-status")).toBe("photo.png:1: is not valid UTF-8 text (convert it to UTF-8).");
+    writeFileSync(join(work, "nul.txt"), "some text\u0000more");
+    await page.setInputFiles("#gen-file", join(work, "nul.txt"));
+    await expect.poll(() => page.textContent("#gen-status")).toBe("nul.txt contains NUL bytes: it looks like a binary file, not text. Choose a UTF-8 text file.");
+    writeFileSync(join(work, "short.txt"), "abc");
+    await page.setInputFiles("#gen-file", join(work, "short.txt"));
+    await expect.poll(() => page.textContent("#gen-status")).toBe("Read short.txt: 3 characters.");
+    await page.click("#gen-train");
+    await expect.poll(() => page.textContent("#gen-status")).toBe("Training failed: playground: your text: holds only 3 characters, too short to split: a language model needs at least 20 (the first 90% to train on, the rest to test)");
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -252,6 +285,22 @@ describe("the sentiment view", () => {
 });
 
 describe("the page as a whole", () => {
+  it("works from the keyboard: the tabs are links, Enter in a field starts the work", async () => {
+    const { page, errors } = await open("");
+    await page.focus("#tab-flow");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#flow");
+    expect(await page.isVisible("#view-flow")).toBe(true);
+    expect(await page.isHidden("#view-generate")).toBe(true);
+    await page.fill("#flow-T", "10");
+    await page.fill("#flow-seeds", "1");
+    await page.focus("#flow-T");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#flow-form[data-done]", { timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("is usable at phone width (no sideways scrolling) and every control has a label", async () => {
     const { page, errors } = await open("#flow", { width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
