@@ -2,30 +2,43 @@
 // stepper (weights pinned, no allocation per character).
 import { type LmConfig, type LmParams, stepperOf } from "./charlm.js";
 
-/** Resolves after pending events have run (setImmediate in Node; a zero-delay timer elsewhere). */
+/**
+ * Resolves after pending events have run: setImmediate in Node; elsewhere a message to ourselves over a private
+ * channel (a zero-delay timer would be clamped to 4 ms once nested).
+ */
 const nextTurn = (): Promise<void> =>
   new Promise((r) => {
-    if (typeof setImmediate === "function") setImmediate(r);
-    else setTimeout(r, 0);
+    if (typeof setImmediate === "function") {
+      setImmediate(r);
+      return;
+    }
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      r();
+    };
+    port2.postMessage(0);
   });
 
-/** Characters scored between two checks of `signal` (and yields to the event loop). */
-const CHUNK = 4096;
+/** Milliseconds of scoring between two yields to the event loop (and checks of `signal`), whatever the model's size. */
+const SLICE_MS = 50;
 
 /**
  * Bits per character of `ids` predicted one after another, the first from a zero state after `start`. Yields to
- * the event loop every few thousand characters (a Ctrl-C, or a worker's messages, are heard within milliseconds)
- * and returns undefined once `signal` aborts.
+ * the event loop every 50 ms of work (a Ctrl-C, or a worker's messages, are heard within about that, however large
+ * the model) and returns undefined once `signal` aborts.
  */
 export async function streamBpc(p: LmParams, c: LmConfig, ids: Int32Array, V: number, start: number, signal?: AbortSignal): Promise<number | undefined> {
   const stepper = stepperOf(p, c);
   const logits = new Float32Array(V);
   const token = [start];
   let bits = 0;
+  let last = Number.NEGATIVE_INFINITY;
   for (let t = 0; t < ids.length; t++) {
-    if (t % CHUNK === 0) {
+    if (performance.now() - last >= SLICE_MS) {
       await nextTurn();
       if (signal?.aborted) return undefined;
+      last = performance.now();
     }
     // The previous character (`start` before the first) predicts this one: -log2 softmax(logits)[ids[t]].
     stepper.step(token);
