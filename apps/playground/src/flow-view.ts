@@ -2,7 +2,7 @@
 import { FLOW_LABEL, FLOW_MODELS, type FlowModel, type ModelFlow } from "@gated/models";
 import { COLORS, startTraining, xyChart } from "@gated/train";
 import type { FlowDone, FlowRequest } from "./flow-worker.js";
-import { $, fmt, intField } from "./ui.js";
+import { $, fmt, intField, numField } from "./ui.js";
 
 /** What sets each cell's factor per step, for the table. */
 const WHY: Record<FlowModel, string> = {
@@ -10,7 +10,7 @@ const WHY: Record<FlowModel, string> = {
   relu: "the same W_hh; ReLU' is 0 or 1",
   irnn: "W_hh = I: nothing shrinks but switched-off units",
   lstm0: "forget gates near 0.5",
-  lstm1: "forget gates near 0.73",
+  lstm1: "forget gates near σ(b)",
   lstmc: "forget gates near 1 (chrono)",
   gru: "update gates near 0.5",
 };
@@ -26,7 +26,7 @@ export function flowView(): void {
     input.name = "model";
     input.value = m;
     input.checked = DEFAULT.includes(m);
-    label.append(input, ` ${FLOW_LABEL[m]}`);
+    label.append(input, ` ${m === "lstm1" ? "LSTM, forget bias b (below)" : FLOW_LABEL[m]}`);
     boxes.append(label);
   }
   const form = $("flow-form") as HTMLFormElement;
@@ -40,7 +40,7 @@ export function flowView(): void {
     event.preventDefault();
     status.classList.remove("error");
     const models = [...form.querySelectorAll<HTMLInputElement>('input[name="model"]:checked')].map((i) => i.value as FlowModel);
-    const fields = { T: intField("flow-T", "Sequence length T", 2, 1000), hidden: intField("flow-hidden", "Hidden units", 1, 256), seeds: intField("flow-seeds", "Seeds", 1, 10), batch: intField("flow-batch", "Sequences per seed", 1, 64), seed: intField("flow-seed", "Seed", 0, 1_000_000) };
+    const fields = { T: intField("flow-T", "Sequence length T", 2, 1000), hidden: intField("flow-hidden", "Hidden units", 1, 256), seeds: intField("flow-seeds", "Seeds", 1, 10), batch: intField("flow-batch", "Sequences per seed", 1, 64), seed: intField("flow-seed", "Seed", 0, 1_000_000), forgetBias: numField("flow-forget", "Forget bias", -10, 10) };
     const bad = Object.values(fields).find((f) => typeof f === "string") ?? (models.length === 0 ? "Choose at least one cell." : undefined);
     if (bad !== undefined) {
       status.textContent = bad as string;
@@ -61,7 +61,7 @@ export function flowView(): void {
         onProgress: (d) => {
           done.push(d);
           draw(r, done);
-          status.textContent = `${FLOW_LABEL[d.model]}: done (${done.length} of ${models.length}, ${fmt((performance.now() - started) / 1000, 1)} s)`;
+          status.textContent = `${label(d.model, r)}: done (${done.length} of ${models.length}, ${fmt((performance.now() - started) / 1000, 1)} s)`;
         },
       }).done;
       status.textContent = outcome.status === "aborted" ? `Stopped after ${done.length} of ${models.length} cells.` : `Done: ${models.length} cells in ${fmt((performance.now() - started) / 1000, 1)} s.`;
@@ -80,8 +80,8 @@ function draw(r: FlowRequest, done: readonly FlowDone[]): void {
   const t = Array.from({ length: r.T + 1 }, (_, i) => i);
   const series = done.flatMap(({ model, flow }) => {
     const color = COLORS[FLOW_MODELS.indexOf(model)] as string;
-    const h = { name: `${FLOW_LABEL[model]}: h`, x: t, y: flow.h, color };
-    return flow.c ? [h, { name: `${FLOW_LABEL[model]}: c`, x: t, y: flow.c, color, dashed: true }] : [h];
+    const h = { name: `${label(model, r)}: h`, x: t, y: flow.h, color };
+    return flow.c ? [h, { name: `${label(model, r)}: c`, x: t, y: flow.c, color, dashed: true }] : [h];
   });
   $("flow-chart").innerHTML = xyChart([{ title: `‖dL_T/dh_t‖ with T = ${r.T} (log scale)`, xLabel: "step t", logY: true, series }], { width: 640, height: 380, legend: 200 });
   const table = $("flow-table") as HTMLTableElement;
@@ -90,12 +90,15 @@ function draw(r: FlowRequest, done: readonly FlowDone[]): void {
     ...done.map(({ model, flow }) => {
       const row = document.createElement("tr");
       row.dataset.model = model;
-      row.append(cell(FLOW_LABEL[model]), num(flow.h[0] as number, "h0"), num(flow.perStep, "factor"), cell(WHY[model]));
+      row.append(cell(label(model, r)), num(flow.h[0] as number, "h0"), flow.c ? num(flow.c[0] as number, "c0") : cell("–"), num(flow.perStep, "factor"), cell(WHY[model]));
       return row;
     }),
   );
   table.hidden = false;
 }
+
+/** A cell's name, with the forget bias chosen for the "lstm1" probe. */
+const label = (m: FlowModel, r: FlowRequest): string => (m === "lstm1" ? `LSTM, forget bias ${r.forgetBias}` : FLOW_LABEL[m]);
 
 function cell(text: string): HTMLTableCellElement {
   const td = document.createElement("td");

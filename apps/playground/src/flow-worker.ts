@@ -10,6 +10,7 @@ export interface FlowRequest {
   readonly batch: number;
   readonly seeds: number;
   readonly seed: number;
+  readonly forgetBias: number;
 }
 
 export interface FlowDone {
@@ -23,7 +24,7 @@ serveTraining(async (r: FlowRequest, job: TrainingJob<FlowDone, never>) => {
     if (!FLOW_MODELS.includes(model)) throw new Error(`unknown cell '${model}'`);
     await job.tick();
     if (job.signal.aborted) break;
-    const flow = measureFlow({ T: r.T, lengths: [], hidden: r.hidden, input: r.input, batch: r.batch, seeds: r.seeds, seed: r.seed }, model);
+    const flow = measureFlow({ T: r.T, lengths: [], hidden: r.hidden, input: r.input, batch: r.batch, seeds: r.seeds, seed: r.seed, forgetBias: r.forgetBias }, model);
     out.push({ model, flow });
     job.progress({ model, flow });
   }

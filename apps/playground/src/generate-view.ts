@@ -4,17 +4,10 @@ import { decodeUtf8 } from "@gated/data";
 import type { LmConfig } from "@gated/models";
 import { startTraining, type TrainingRun, xyChart } from "@gated/train";
 import type { GenerateProgress, GenerateRequest, GenerateResult, ModelFiles, SampleOptions } from "./generate-worker.js";
-import { $, fmt, intField, modelFilesOf, RunControls, say } from "./ui.js";
+import { $, fmt, intField, modelFilesOf, numField, RunControls, say } from "./ui.js";
 
 const newWorker = () => new Worker(new URL("./generate-worker.ts", import.meta.url), { type: "module" });
 
-function numField(id: string, label: string, min: number, max: number): number | string {
-  const raw = ($(id) as HTMLInputElement).value.trim();
-  const v = Number(raw);
-  if (raw === "" || !Number.isFinite(v)) return `${label} must be a number, got "${raw}".`;
-  if (v < min || v > max) return `${label} must be from ${min} to ${max}, got ${v}.`;
-  return v;
-}
 
 export function generateView(): void {
   const trainForm = $("gen-train-form") as HTMLFormElement;
@@ -38,16 +31,15 @@ export function generateView(): void {
     saveButton.disabled = false;
   };
   const sampleOptions = (): SampleOptions | string => {
-    const f = { length: intField("gen-length", "Characters", 1, 5000), temperature: numField("gen-temperature", "Temperature", 0, 10), topK: intField("gen-topk", "Top-k", 0, 100_000), topP: numField("gen-topp", "Top-p", 0, 1), seed: intField("gen-sample-seed", "Sampling seed", 0, 1_000_000) };
+    const f = { length: intField("gen-length", "Characters", 1, 5000), temperature: numField("gen-temperature", "Temperature", 0, 10), topK: intField("gen-topk", "Top-k", 0, 100_000), topP: numField("gen-topp", "Top-p", 0, 1), seed: intField("gen-sample-seed", "Sampling seed", 0, 1_000_000), beam: intField("gen-beam", "Beam width", 0, 16) };
     const bad = Object.values(f).find((v) => typeof v === "string");
     if (bad !== undefined) return bad as string;
     const v = f as Record<keyof typeof f, number>;
-    return { prime: ($("gen-prime") as HTMLInputElement).value, length: v.length, temperature: v.temperature, topK: v.topK === 0 ? 1_000_000 : v.topK, topP: v.topP, seed: v.seed };
+    return { prime: ($("gen-prime") as HTMLInputElement).value, length: v.length, temperature: v.temperature, topK: v.topK === 0 ? 1_000_000 : v.topK, topP: v.topP, seed: v.seed, beam: v.beam };
   };
 
-  ($("gen-file") as HTMLInputElement).addEventListener("change", async (e) => {
-    const file = (e.target as HTMLInputElement).files?.[0];
-    if (!file) return;
+  /** A text file chosen or dropped: read as UTF-8, refused with a reason if it is not text. */
+  const readTextFile = async (file: File) => {
     const text = decodeUtf8(new Uint8Array(await file.arrayBuffer()), file.name);
     if (text._tag === "Left") return say(status, `${text.left.message}.`, true);
     if (text.right.includes("\u0000")) return say(status, `${file.name} contains NUL bytes: it looks like a binary file, not text. Choose a UTF-8 text file.`, true);
@@ -56,6 +48,21 @@ export function generateView(): void {
     ($("gen-text") as HTMLTextAreaElement).value = ownText.slice(0, 100_000);
     ($("gen-corpus") as HTMLSelectElement).value = "own";
     say(status, `Read ${file.name}: ${Array.from(ownText).length} characters.`);
+  };
+  ($("gen-file") as HTMLInputElement).addEventListener("change", (e) => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (file) void readTextFile(file);
+  });
+  // A file dropped anywhere on the view is read as the text to train on.
+  const view = $("view-generate");
+  view.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+  });
+  view.addEventListener("drop", (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files[0];
+    if (file) void readTextFile(file);
   });
 
   trainForm.addEventListener("submit", async (event) => {
@@ -145,7 +152,7 @@ export function generateView(): void {
       if (result.kind === "sampled") {
         output.textContent = (s.prime === "" ? "" : s.prime) + result.text;
         output.dataset.sampled = String(Date.now());
-        say(sampleStatus, `${Array.from(result.text).length} characters sampled (seed ${s.seed}).`);
+        say(sampleStatus, s.beam > 0 ? `${Array.from(result.text).length} characters by beam search of width ${s.beam}.` : `${Array.from(result.text).length} characters sampled (seed ${s.seed}).`);
       }
     } catch (e) {
       say(sampleStatus, `Cannot sample: ${(e as Error).message}`, true);

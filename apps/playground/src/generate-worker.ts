@@ -23,6 +23,8 @@ export interface SampleOptions {
   readonly topK: number;
   readonly topP: number;
   readonly seed: number;
+  /** Beam search of this width instead of sampling (0: sample). */
+  readonly beam: number;
 }
 
 export type GenerateRequest =
@@ -47,7 +49,7 @@ function primeIds(prime: string, vocab: readonly string[]): number[] {
 function sampleText(files: { meta: CharlmMeta; params: Parameters<typeof continueIds>[0] }, s: SampleOptions): string {
   const { meta, params } = files;
   const V = meta.vocab.length;
-  const ids = continueIds(params, meta.config, primeIds(s.prime, meta.vocab), V, { length: s.length, temperature: s.temperature, topK: Math.min(s.topK, V), topP: s.topP, seed: s.seed });
+  const ids = continueIds(params, meta.config, primeIds(s.prime, meta.vocab), V, { length: s.length, temperature: s.temperature, topK: Math.min(s.topK, V), topP: s.topP, seed: s.seed, beam: s.beam });
   return ids.map((i) => meta.vocab[i]).join("");
 }
 

@@ -87,3 +87,12 @@ export async function modelFilesOf(input: HTMLInputElement): Promise<{ config: s
   if (config === undefined || weights === undefined) return "Choose both files of the model folder: config.json and weights.safetensors.";
   return { config: await config.text(), weights: new Uint8Array(await weights.arrayBuffer()), names: `${config.name} and ${weights.name}` };
 }
+
+/** The number in an input, or a sentence saying what is wrong with it. */
+export function numField(id: string, label: string, min: number, max: number): number | string {
+  const raw = ($(id) as HTMLInputElement).value.trim();
+  const v = Number(raw);
+  if (raw === "" || !Number.isFinite(v)) return `${label} must be a number, got "${raw}".`;
+  if (v < min || v > max) return `${label} must be from ${min} to ${max}, got ${v}.`;
+  return v;
+}

@@ -69,20 +69,25 @@ describe("the gradient-flow view", () => {
     await page.fill("#flow-batch", "4");
     await page.fill("#flow-hidden", "16");
     await page.fill("#flow-seed", "3");
+    await page.fill("#flow-forget", "2");
     const since = await page.evaluate(() => performance.now());
     await page.click("#flow-run");
     await page.waitForSelector("#flow-form[data-done]", { timeout: 120_000 });
-    const rows = await page.$$eval("#flow-table tbody tr", (trs) => trs.map((tr) => ({ model: (tr as HTMLElement).dataset.model as string, h0: Number((tr.querySelector('[data-key="h0"]') as HTMLElement).dataset.value), factor: Number((tr.querySelector('[data-key="factor"]') as HTMLElement).dataset.value) })));
+    const rows = await page.$$eval("#flow-table tbody tr", (trs) => trs.map((tr) => ({ model: (tr as HTMLElement).dataset.model as string, h0: Number((tr.querySelector('[data-key="h0"]') as HTMLElement).dataset.value), c0: Number((tr.querySelector('[data-key="c0"]') as HTMLElement | null)?.dataset.value ?? Number.NaN), factor: Number((tr.querySelector('[data-key="factor"]') as HTMLElement).dataset.value) })));
     expect(rows.map((r) => r.model)).toEqual(["rnn", "irnn", "lstm1", "lstmc", "gru"]);
     for (const r of rows) {
-      const want = measureFlow({ T: 40, lengths: [], hidden: 16, input: 32, batch: 4, seeds: 1, seed: 3 }, r.model as FlowModel);
+      const want = measureFlow({ T: 40, lengths: [], hidden: 16, input: 32, batch: 4, seeds: 1, seed: 3, forgetBias: 2 }, r.model as FlowModel);
       expect(Math.abs(r.h0 - (want.h[0] as number)) / (want.h[0] as number), r.model).toBeLessThan(1e-9);
+      if (want.c) expect(Math.abs(r.c0 - (want.c[0] as number)) / (want.c[0] as number), r.model).toBeLessThan(1e-9);
+      else expect(r.c0).toBeNaN();
       expect(Math.abs(r.factor - want.perStep) / want.perStep, r.model).toBeLessThan(1e-9);
     }
-    // The lecture's ordering: the plain RNN forgets fastest, chrono initialisation least.
+    // The lecture's ordering: the plain RNN forgets fastest; gates and the identity keep more.
     const byModel = Object.fromEntries(rows.map((r) => [r.model, r.h0]));
-    expect(byModel.rnn).toBeLessThan(byModel.lstm1 as number);
-    expect(byModel.lstm1).toBeLessThan(byModel.lstmc as number);
+    for (const m of ["lstm1", "lstmc", "irnn", "gru"]) expect(byModel.rnn, m).toBeLessThan(byModel[m] as number);
+    // The forget bias chosen is the one used: bias 2 keeps more of the gradient than the preset's bias 1.
+    expect(byModel.lstm1).toBeGreaterThan(measureFlow({ T: 40, lengths: [], hidden: 16, input: 32, batch: 4, seeds: 1, seed: 3 }, "lstm1").h[0] as number);
+    expect(await page.textContent('#flow-table tr[data-model="lstm1"] td')).toBe("LSTM, forget bias 2");
     expect(await page.locator("#flow-chart svg polyline").count()).toBeGreaterThanOrEqual(5);
     expect((await longTasksSince(page, since)).filter((t) => t.duration > 100)).toEqual([]);
     await page.screenshot({ path: join(shots, "flow.png"), fullPage: true });
@@ -147,6 +152,19 @@ describe("the generate view", () => {
     const r = sampleCli(saved, 5);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trimEnd()).toBe(pageText);
+    // The sampling controls mean what the CLI's flags mean.
+    for (const [controls, flags] of [
+      [{ "#gen-temperature": "0.5", "#gen-topk": "3", "#gen-topp": "0.9", "#gen-sample-seed": "2" }, ["--temperature", "0.5", "--top-k", "3", "--top-p", "0.9", "--seed", "2"]],
+      [{ "#gen-temperature": "0" }, ["--temperature", "0"]],
+      [{ "#gen-beam": "3" }, ["--beam", "3"]],
+    ] as const) {
+      for (const [id, v] of Object.entries(controls)) await page.fill(id, v);
+      const before = await page.getAttribute("#gen-output", "data-sampled");
+      await page.click("#gen-sample");
+      await page.waitForFunction((b) => document.getElementById("gen-output")?.dataset.sampled !== b, before);
+      const cliText = spawnSync(process.execPath, [cli, "sample", "--model", saved, "--prime", "天将", "--length", "40", ...flags], { encoding: "utf8" }).stdout.trimEnd();
+      expect(await page.textContent("#gen-output"), flags.join(" ")).toBe(cliText);
+    }
     await page.screenshot({ path: join(shots, "generate-lecture.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -179,6 +197,17 @@ describe("the generate view", () => {
     writeFileSync(join(work, "short.txt"), "abc");
     await page.setInputFiles("#gen-file", join(work, "short.txt"));
     await expect.poll(() => page.textContent("#gen-status")).toBe("Read short.txt: 3 characters.");
+    // A file dropped on the view is read the same way.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(["Call me Ishmael. Some years ago, never mind how long precisely."], "dropped.txt", { type: "text/plain" }));
+      document.getElementById("gen-text")?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.textContent("#gen-status")).toBe("Read dropped.txt: 63 characters.");
+    expect(await page.inputValue("#gen-text")).toBe("Call me Ishmael. Some years ago, never mind how long precisely.");
+    writeFileSync(join(work, "tiny.txt"), "abc");
+    await page.setInputFiles("#gen-file", join(work, "tiny.txt"));
+    await expect.poll(() => page.textContent("#gen-status")).toBe("Read tiny.txt: 3 characters.");
     await page.click("#gen-train");
     await expect.poll(() => page.textContent("#gen-status")).toBe("Training failed: playground: your text: holds only 3 characters, too short to split: a language model needs at least 20 (the first 90% to train on, the rest to test)");
     expect(errors).toEqual([]);

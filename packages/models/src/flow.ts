@@ -24,14 +24,17 @@ const MODE: Record<FlowModel, Mode> = { rnn: "rnn_tanh", relu: "rnn_relu", irnn:
  * PyTorch's default initialisation everywhere except the IRNN (identity W_hh, zero biases); the LSTMs set the forget
  * gate's total bias, or use chrono initialisation for dependencies of up to `T` steps (Tallec and Ollivier 2018).
  */
-const init = (m: FlowModel, T: number): RecurrentInitOptions =>
-  m === "irnn" ? { scheme: "irnn" } : m === "lstm0" ? { forgetBias: 0 } : m === "lstm1" ? { forgetBias: 1 } : m === "lstmc" ? { chrono: Math.max(2, T) } : {};
+const init = (m: FlowModel, T: number, forgetBias: number): RecurrentInitOptions =>
+  m === "irnn" ? { scheme: "irnn" } : m === "lstm0" ? { forgetBias: 0 } : m === "lstm1" ? { forgetBias } : m === "lstmc" ? { chrono: Math.max(2, T) } : {};
 
 export const isGated = (m: FlowModel): boolean => MODE[m] === "lstm" || MODE[m] === "gru";
 
-/** Float64 parameters of one cell (`T`: the dependency length chrono initialisation is set for). */
-export function flowParams(k: random.Key, m: FlowModel, inputSize: number, hidden: number, T = 200): CellParams {
-  const params = initRecurrent(k, { mode: MODE[m], inputSize, hiddenSize: hidden }, { ...init(m, T), dtype: "float64" });
+/**
+ * Float64 parameters of one cell (`T`: the dependency length chrono initialisation is set for; `forgetBias`: the
+ * forget gate's total bias of the "lstm1" probe, 1 unless another is asked for).
+ */
+export function flowParams(k: random.Key, m: FlowModel, inputSize: number, hidden: number, T = 200, forgetBias = 1): CellParams {
+  const params = initRecurrent(k, { mode: MODE[m], inputSize, hiddenSize: hidden }, { ...init(m, T, forgetBias), dtype: "float64" });
   return cellParams(params, 0, false);
 }
 
@@ -183,6 +186,8 @@ export interface FlowOptions {
   readonly batch: number;
   readonly seeds: number;
   readonly seed: number;
+  /** The forget gate's bias of the "lstm1" probe (default 1; the other LSTM probes keep 0 and chrono). */
+  readonly forgetBias?: number;
 }
 
 export interface ModelFlow {
@@ -223,7 +228,7 @@ export function measureFlow(o: FlowOptions, m: FlowModel): ModelFlow {
   let gate = 0;
   for (let s = 0; s < o.seeds; s++) {
     const k = random.foldIn(root, s);
-    const p = flowParams(random.foldIn(k, 0), m, o.input, o.hidden, o.T);
+    const p = flowParams(random.foldIn(k, 0), m, o.input, o.hidden, o.T, o.forgetBias ?? 1);
     const sample = flowSample(random.foldIn(k, 1), m, p, o.T, o.batch);
     sample.h.forEach((row, t) => {
       hRows[t]?.push(row);
