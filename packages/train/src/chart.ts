@@ -145,7 +145,7 @@ export function xyChart(panels: readonly XYPanel[], { width = 460, height = 320,
       } else parts.push(`<text x="${x0 + width - pad.r - 4}" y="${pad.t + 14 + 14 * k}" text-anchor="end" font-size="11" fill="${color}">${esc(s.name)}</text>`);
     });
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width * panels.length}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width * panels.length}" height="${height}" viewBox="0 0 ${width * panels.length} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>\n`;
 }
 
 /** Per-epoch curves: x = epoch (1-based) on a linear axis. */

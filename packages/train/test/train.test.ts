@@ -173,3 +173,10 @@ describe("fit's progress events", () => {
     expect(pipe.out[0]).toMatch(/^ep 1\/2 3\/3 loss \d+\.\d{4} val loss 0\.2500 val acc 50\.0% \(\d+\.\ds\)\n$/);
   });
 });
+
+describe("xyChart's size", () => {
+  it("has a viewBox matching its size, so that it scales down in a narrow page", () => {
+    const svg = xyChart([{ title: "a", series: [{ name: "s", x: [0, 1], y: [1, 2] }] }, { title: "b", series: [{ name: "s", x: [0, 1], y: [1, 2] }] }], { width: 300, height: 200 });
+    expect(svg).toMatch(/^<svg [^>]*width="600" height="200" viewBox="0 0 600 200"/);
+  });
+});
