@@ -214,6 +214,29 @@ describe("the generate view", () => {
     await page.close();
   });
 
+  it("trains, on the same text with the same options and seed, the weights pnpm generate train writes, byte for byte", async () => {
+    const text = LECTURE.repeat(30);
+    writeFileSync(join(work, "same.txt"), text);
+    const t = spawnSync(process.execPath, [cli, "train", "--data", join(work, "same.txt"), "--hidden", "16", "--embed", "32", "--batch", "16", "--seq", "64", "--lr", "0.005", "--clip", "5", "--steps", "30", "--eval-every", "30", "--seed", "4", "--quiet", "--out", join(work, "same-cli")], { encoding: "utf8" });
+    expect(t.status, t.stderr).toBe(0);
+    const { page, errors } = await open("#generate");
+    await page.selectOption("#gen-corpus", "own");
+    await page.fill("#gen-text", text);
+    for (const [id, v] of [["#gen-hidden", "16"], ["#gen-steps", "30"], ["#gen-eval", "30"], ["#gen-seed", "4"]] as const) await page.fill(id, v);
+    await page.click("#gen-train");
+    await page.waitForSelector("#gen-train-form[data-done]", { timeout: 120_000 });
+    const downloads: import("playwright-core").Download[] = [];
+    page.on("download", (d) => downloads.push(d));
+    await page.click("#gen-save");
+    await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(2);
+    const weights = downloads.find((d) => d.suggestedFilename() === "weights.safetensors");
+    mkdirSync(join(work, "same-page"));
+    await weights?.saveAs(join(work, "same-page", "weights.safetensors"));
+    expect(readFileSync(join(work, "same-page", "weights.safetensors")).equals(readFileSync(join(work, "same-cli", "weights.safetensors")))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("samples from a folder the CLI trained the text the CLI samples", async () => {
     writeFileSync(join(work, "poem.txt"), LECTURE.repeat(40));
     const t = spawnSync(process.execPath, [cli, "train", "--data", join(work, "poem.txt"), "--hidden", "16", "--embed", "8", "--batch", "4", "--seq", "16", "--steps", "30", "--eval-every", "0", "--quiet", "--out", join(work, "cli-model")], { encoding: "utf8" });
