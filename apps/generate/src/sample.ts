@@ -3,7 +3,7 @@
 import { firstUsageError, int, num, type Parsed, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { loadCheckpoint } from "./checkpoint.js";
-import { continueIds } from "@gated/models";
+import { continueIds, primeOf } from "@gated/models";
 
 export const SAMPLE_HELP = `usage: pnpm generate sample --model DIR [options]
   --prime TEXT       text to start from (default: a newline, or the first known character)       --length N   characters to add (default 300)
@@ -26,15 +26,11 @@ export function sampleCommand(p: Parsed, log: (line: string) => void): number | 
   const { meta, params } = loaded.right;
   const topK = int(p, "top-k", meta.vocab.length, 1, meta.vocab.length);
   if (typeof topK !== "number") return topK;
-  const index = new Map(meta.vocab.map((c, i) => [c, i]));
-  // Default prime: a newline where the text has them, else the model's first character.
-  const prime = Array.from(str(p, "prime") ?? (index.has("\n") ? "\n" : (meta.vocab[0] as string)));
-  const unknown = prime.find((c) => !index.has(c));
-  if (unknown !== undefined) return `--prime holds ${JSON.stringify(unknown)}, which the model never saw`;
+  const prime = primeOf(str(p, "prime"), meta.vocab);
+  if ("unknown" in prime) return `--prime holds ${JSON.stringify(prime.unknown)}, which the model never saw`;
   const V = meta.vocab.length;
-  const primeIds = prime.map((c) => index.get(c) as number);
-  const ids = continueIds(params, meta.config, primeIds, V, { length: length as number, temperature: temperature as number, topK: topK as number, topP: topP as number, seed: seed as number, beam: beam as number });
+  const ids = continueIds(params, meta.config, prime.ids, V, { length: length as number, temperature: temperature as number, topK: topK as number, topP: topP as number, seed: seed as number, beam: beam as number });
   const out = ids.map((c) => meta.vocab[c] as string);
-  log(prime.join("") + out.join(""));
+  log(prime.chars.join("") + out.join(""));
   return 0;
 }

@@ -3,7 +3,7 @@
 // `pnpm generate sample` does.
 import { bitsPerCharacter, trainKneserNey } from "@gated/counting";
 import { splitCorpus } from "@gated/data";
-import { type CharlmMeta, CharlmTrainer, type CharlmTraining, charlmFiles, continueIds, type HistoryPoint, parseCharlmModel, streamBpc } from "@gated/models";
+import { type CharlmMeta, CharlmTrainer, type CharlmTraining, charlmFiles, continueIds, type HistoryPoint, parseCharlmModel, primeOf, streamBpc } from "@gated/models";
 import { serveTraining, type TrainingJob } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { MOBY_DICK } from "virtual:gated-data";
@@ -38,18 +38,13 @@ export type GenerateProgress =
 
 export type GenerateResult = { readonly kind: "trained"; readonly files: ModelFiles; readonly steps: number } | { readonly kind: "sampled"; readonly text: string };
 
-/** A prime's characters as ids, or why it cannot be read by this model. */
-function primeIds(prime: string, vocab: readonly string[]): number[] {
-  const chars = Array.from(prime === "" ? (vocab.includes("\n") ? "\n" : (vocab[0] as string)) : prime);
-  const unknown = chars.find((c) => !vocab.includes(c));
-  if (unknown !== undefined) throw new Error(`the prime holds ${JSON.stringify(unknown)}, which the model never saw`);
-  return chars.map((c) => vocab.indexOf(c));
-}
 
 function sampleText(files: { meta: CharlmMeta; params: Parameters<typeof continueIds>[0] }, s: SampleOptions): string {
   const { meta, params } = files;
   const V = meta.vocab.length;
-  const ids = continueIds(params, meta.config, primeIds(s.prime, meta.vocab), V, { length: s.length, temperature: s.temperature, topK: Math.min(s.topK, V), topP: s.topP, seed: s.seed, beam: s.beam });
+  const prime = primeOf(s.prime, meta.vocab);
+  if ("unknown" in prime) throw new Error(`the prime holds ${JSON.stringify(prime.unknown)}, which the model never saw`);
+  const ids = continueIds(params, meta.config, prime.ids, V, { length: s.length, temperature: s.temperature, topK: Math.min(s.topK, V), topP: s.topP, seed: s.seed, beam: s.beam });
   return ids.map((i) => meta.vocab[i]).join("");
 }
 

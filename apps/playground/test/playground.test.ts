@@ -59,6 +59,17 @@ async function open(path: string, viewport = { width: 1100, height: 900 }): Prom
   return { page, errors };
 }
 
+/** Clicks "Save the model" and saves the two downloads (config.json, weights.safetensors) into `dir`. */
+async function saveModel(page: Page, dir: string): Promise<void> {
+  const downloads: import("playwright-core").Download[] = [];
+  page.on("download", (d) => downloads.push(d));
+  await page.click("#gen-save");
+  await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(2);
+  expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(["config.json", "weights.safetensors"]);
+  mkdirSync(dir, { recursive: true });
+  for (const d of downloads) await d.saveAs(join(dir, d.suggestedFilename()));
+}
+
 const longTasksSince = (page: Page, since: number) => page.evaluate((t) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((e) => e.start >= t), since);
 
 describe("the gradient-flow view", () => {
@@ -142,13 +153,7 @@ describe("the generate view", () => {
     await page.waitForSelector("#gen-output[data-sampled]");
     const pageText = (await page.textContent("#gen-output")) ?? "";
     const saved = join(work, "page-model");
-    mkdirSync(saved);
-    const downloads: import("playwright-core").Download[] = [];
-    page.on("download", (d) => downloads.push(d));
-    await page.click("#gen-save");
-    await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(2);
-    for (const d of downloads) await d.saveAs(join(saved, d.suggestedFilename()));
-    expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(["config.json", "weights.safetensors"]);
+    await saveModel(page, saved);
     const r = sampleCli(saved, 5);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trimEnd()).toBe(pageText);
@@ -225,13 +230,7 @@ describe("the generate view", () => {
     for (const [id, v] of [["#gen-hidden", "16"], ["#gen-steps", "30"], ["#gen-eval", "30"], ["#gen-seed", "4"]] as const) await page.fill(id, v);
     await page.click("#gen-train");
     await page.waitForSelector("#gen-train-form[data-done]", { timeout: 120_000 });
-    const downloads: import("playwright-core").Download[] = [];
-    page.on("download", (d) => downloads.push(d));
-    await page.click("#gen-save");
-    await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(2);
-    const weights = downloads.find((d) => d.suggestedFilename() === "weights.safetensors");
-    mkdirSync(join(work, "same-page"));
-    await weights?.saveAs(join(work, "same-page", "weights.safetensors"));
+    await saveModel(page, join(work, "same-page"));
     expect(readFileSync(join(work, "same-page", "weights.safetensors")).equals(readFileSync(join(work, "same-cli", "weights.safetensors")))).toBe(true);
     expect(errors).toEqual([]);
     await page.close();

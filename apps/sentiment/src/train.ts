@@ -1,11 +1,10 @@
 // pnpm sentiment train: fits the classifier on the training split (a seeded tenth held out for early stopping),
 // reports validation and test accuracy, and writes the model directory with its curves.
-import { recurrentParamCount } from "@gated/nn";
 import * as E from "fp-ts/lib/Either.js";
 import { DEFAULT_MEMORY_LIMIT, lineChart, memoryRefusal, trainingMemory } from "@gated/train";
 import { type UsageError, usageError, choice, isUsageError, firstUsageError, fitProgress, int, lockOutDir, num, onInterrupt, type OutLock, type Parsed, size, str, userPath } from "@gated/train/node";
 import { DEFAULT_MAX_BYTES } from "@gated/data/node";
-import { type Cell, type Pooling, planSentiment, recurrentConfig, type SentimentOptions, sentimentTrainingSize, trainSentiment } from "@gated/models/sentiment";
+import { type Cell, type Pooling, planSentiment, type SentimentOptions, sentimentTrainingSize, trainSentiment } from "@gated/models/sentiment";
 import { loadDataset } from "./dataset.js";
 import { APP, saveModel } from "./store.js";
 
@@ -73,9 +72,7 @@ async function train(p: Parsed, o: TrainOptions, lock: OutLock, log: (line: stri
   const so: SentimentOptions = { cell: o.cell, pooling: o.pooling, bidirectional: p.flags.has("bidirectional"), nb: p.flags.has("nb"), embed: o.embed, hidden: o.hidden, layers: o.layers, dropout: o.dropout, epochs: o.epochs, patience: o.patience, batch: o.batch, lr: o.lr, clip: o.clip, minCount: o.minCount, seed: o.seed };
   const plan = planSentiment(data.right, so);
   const { config, vocab } = plan;
-  const D = config.bidirectional ? 2 : 1;
-  const paramCount = vocab.tokens.length * o.embed + recurrentParamCount(recurrentConfig(config)) + classes.length * (D * o.hidden + (config.nbClasses ?? 0) + 1);
-  const tooBig = memoryRefusal(trainingMemory(sentimentTrainingSize(plan, so, paramCount)), o.memoryLimit, "use a smaller --hidden, --embed, --layers or --batch");
+  const tooBig = memoryRefusal(trainingMemory(sentimentTrainingSize(plan, so)), o.memoryLimit, "use a smaller --hidden, --embed, --layers or --batch");
   if (tooBig) return usageError(tooBig, false);
   log(`data: ${source}: ${plan.fitSet.length} train, ${plan.valSet.length} validation, ${plan.test.length} test; ${classes.length} classes; vocabulary ${vocab.tokens.length}`);
   log(`model: embedding ${o.embed}${plan.nbTables ? " + naive Bayes token scores" : ""} -> ${config.bidirectional ? "bidirectional " : ""}${o.cell} ${o.hidden} x ${o.layers} -> ${o.pooling} pooling -> linear ${classes.length}; dropout ${o.dropout}; Adam ${o.lr}, clip ${o.clip}, batch ${o.batch}, seed ${o.seed}`);

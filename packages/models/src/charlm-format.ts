@@ -4,7 +4,7 @@
 // downloads and file pickers) save and load the same models.
 import type { Tensor } from "@gated/autograd";
 import { writeSafetensors } from "@gated/nn";
-import { checkHeadedModel } from "@gated/train";
+import { checkHeadedModel, headedStateDict } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { parseSavedModel } from "./model-header.js";
 import { type LmConfig, type LmParams, rnnConfig } from "./charlm.js";
@@ -42,11 +42,7 @@ export interface CharlmMeta {
 }
 
 /** The weights by their names in weights.safetensors. */
-export function charlmTensors(p: LmParams): Record<string, Tensor> {
-  const out: Record<string, Tensor> = { "embedding.weight": p.embedding, "head.weight": p.head.weight, "head.bias": p.head.bias };
-  for (const [k, v] of Object.entries(p.rnn)) out[`rnn.${k}`] = v;
-  return out;
-}
+export const charlmTensors = (p: LmParams): Record<string, Tensor> => headedStateDict(p);
 
 /** config.json and weights.safetensors of a model, byte for byte as `pnpm generate train` writes them. */
 export function charlmFiles(meta: CharlmMeta, params: LmParams): { "config.json": string; "weights.safetensors": Uint8Array } {

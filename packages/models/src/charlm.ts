@@ -70,6 +70,17 @@ export function logSoftmaxRows(logits: Float32Array, V: number, out: Float64Arra
   return out;
 }
 
+/**
+ * The characters a continuation starts from, and their ids: `prime`, or when it is absent (or empty) a newline
+ * where the vocabulary has one, else its first character; `unknown` is the first character the model never saw.
+ */
+export function primeOf(prime: string | undefined, vocab: readonly string[]): { chars: string[]; ids: number[] } | { unknown: string } {
+  const index = new Map(vocab.map((c, i) => [c, i]));
+  const chars = Array.from(prime === undefined || prime === "" ? (index.has("\n") ? "\n" : (vocab[0] as string)) : prime);
+  const unknown = chars.find((c) => !index.has(c));
+  return unknown !== undefined ? { unknown } : { chars, ids: chars.map((c) => index.get(c) as number) };
+}
+
 /** How `continueIds` chooses characters. */
 export interface ContinueOptions {
   /** Characters to add. */

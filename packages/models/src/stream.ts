@@ -1,24 +1,7 @@
 // Scoring a text as one stream (state carried over) in bits per character, one character at a time on the
 // stepper (weights pinned, no allocation per character).
+import { nextTurn } from "@gated/train";
 import { type LmConfig, type LmParams, stepperOf } from "./charlm.js";
-
-/**
- * Resolves after pending events have run: setImmediate in Node; elsewhere a message to ourselves over a private
- * channel (a zero-delay timer would be clamped to 4 ms once nested).
- */
-const nextTurn = (): Promise<void> =>
-  new Promise((r) => {
-    if (typeof setImmediate === "function") {
-      setImmediate(r);
-      return;
-    }
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      r();
-    };
-    port2.postMessage(0);
-  });
 
 /** Milliseconds of scoring between two yields to the event loop (and checks of `signal`), whatever the model's size. */
 const SLICE_MS = 50;

@@ -29,6 +29,13 @@ export function headedShapes(s: HeadedShape): Record<string, number[]> {
   return out;
 }
 
+/** The tensors of such a model by their saved names: the inverse of `checkHeadedModel`. */
+export function headedStateDict(p: HeadedParams): Record<string, Tensor> {
+  const out: Record<string, Tensor> = { "embedding.weight": p.embedding, "head.weight": p.head.weight, "head.bias": p.head.bias };
+  for (const [k, v] of Object.entries(p.rnn)) out[`rnn.${k}`] = v;
+  return out;
+}
+
 /** What the recurrent tensors are, read off their names and shapes ("a gru with hidden size 32, 1 layer"). */
 function describeWeights(sd: Readonly<Record<string, Tensor>>): string | undefined {
   const c = configFromStateDict(sd, "rnn.");

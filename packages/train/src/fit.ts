@@ -3,6 +3,7 @@
 // (foldIn(key, epoch)) and dropout (foldIn(key, step)).
 import { invalidArgument, raise, type Tensor, valueAndGrad } from "@gated/autograd";
 import { clipByGlobalNorm, type Optimizer, random } from "@gated/nn";
+import { nextTurn } from "./turn.js";
 
 export interface EpochRecord {
   readonly epoch: number;
@@ -53,13 +54,6 @@ export interface FitResult<P> {
   /** Whether `signal` stopped it (then `best` is the best of the epochs that finished, if any). */
   readonly interrupted: boolean;
 }
-
-/** Resolves after pending events have run (setImmediate in Node; a zero timeout elsewhere). */
-const nextTurn = (): Promise<void> =>
-  new Promise((r) => {
-    if (typeof setImmediate === "function") setImmediate(r);
-    else setTimeout(r, 0);
-  });
 
 /** Lets pending events (a Ctrl-C, an abort) run when `ms` have passed since the last time. */
 function yielder(ms: number): () => Promise<void> {

@@ -10,4 +10,5 @@ export * from "./checked-model.js";
 export * from "./fit.js";
 export * from "./memory.js";
 export * from "./metrics.js";
+export * from "./turn.js";
 export * from "./worker-runner.js";

@@ -2,6 +2,7 @@
 // drives it (`startTraining` here): progress events, checkpoints handed over (their buffers transferred, not
 // copied), pause, resume, and abort through an AbortSignal. Only the web platform's messaging is used
 // (postMessage and message events), so the same code runs over a MessageChannel in Node, which the tests use.
+import { nextTurn } from "./turn.js";
 
 /** One end of a message channel: a `Worker` on the page's side, the worker's global scope (`self`) inside it. */
 export interface TrainingPort {
@@ -20,8 +21,8 @@ export interface TrainingJob<Progress, Checkpoint> {
   /** Whether the page has paused the run (`tick` waits while it is). */
   readonly paused: boolean;
   /**
-   * Call between steps: lets the page's messages in (at most every 20 ms it returns to the event loop, through a
-   * MessageChannel, so without timer clamping) and waits while the run is paused. Resolves at once once aborted.
+   * Call between steps: lets the page's messages in (at most every 20 ms it returns to the event loop, without
+   * timer clamping: `nextTurn`) and waits while the run is paused. Resolves at once once aborted.
    */
   tick(): Promise<void>;
   /** Sends a progress event to the page (structured-cloned). */
@@ -46,17 +47,6 @@ let runs = 0;
 /** A run id unique in this realm (a page starting runs on several workers never reuses one). */
 const nextRunId = (): string => `${Date.now().toString(36)}-${(runs++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** A macrotask without timer clamping: a message to ourselves over a private channel. */
-function macrotask(): Promise<void> {
-  const { port1, port2 } = new MessageChannel();
-  return new Promise((resolve) => {
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(0);
-  });
-}
 
 /** Where `serveTraining` listens by default: the worker's global scope. */
 const workerScope = (): TrainingPort => globalThis as unknown as TrainingPort;
@@ -108,7 +98,7 @@ export function serveTraining<Config, Progress, Checkpoint, Result>(train: Train
         async tick() {
           if (c.signal.aborted) return;
           if (performance.now() - last >= 20) {
-            await macrotask();
+            await nextTurn();
             last = performance.now();
           }
           while (paused && !c.signal.aborted) {

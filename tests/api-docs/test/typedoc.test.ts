@@ -1,7 +1,7 @@
 // The API reference builds clean: TypeDoc over every package's entry points, with warnings treated as errors (a
 // broken link, a type that is used but not exported, a missing file), written to a temporary folder.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +34,18 @@ describe("pnpm docs", () => {
     const autograd = readFileSync(join(out, "modules", "_gated_autograd.index.html"), "utf8");
     expect(autograd).toContain("valueAndGrad");
     expect(readFileSync(join(out, "modules", "_gated_random.html"), "utf8")).toContain("threefry2x32");
+  });
+});
+
+describe("pnpm run docs and the files in its folder", () => {
+  it("refuses, before any work, a folder holding a file TypeDoc did not write, and deletes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gated-api-docs-mine-"));
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    const r = spawnSync(process.execPath, [join(here, "scripts", "docs.mjs"), dir], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`docs: ${dir} holds files TypeDoc did not write (notes.txt); TypeDoc would delete them`);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,6 +1,7 @@
 // The sentence classifier: word embedding -> LSTM | GRU | RNN (optionally bidirectional, stacked) -> pooling
 // (last | mean | max) -> dropout -> linear. Parameters in one tree; saved as safetensors plus config.json.
 import { concat, div, gather, max, mul, reshape, sum, type Tensor, tensorFromArray, transpose, where } from "@gated/autograd";
+import { headedStateDict } from "@gated/train";
 import { dropout, embedding, initRecurrent, linear, type Mode, type RecurrentConfig, type RecurrentParams, random, recurrent, xavierUniform } from "@gated/nn";
 
 export type Cell = "lstm" | "gru" | "rnn";
@@ -81,8 +82,4 @@ export function forward(p: Params, c: ModelConfig, b: Batch, key?: random.Key): 
 }
 
 /** Flat, named tensors for safetensors: embedding.weight, rnn.<PyTorch name>, head.weight, head.bias. */
-export function toStateDict(p: Params): Record<string, Tensor> {
-  const out: Record<string, Tensor> = { "embedding.weight": p.embedding, "head.weight": p.head.weight, "head.bias": p.head.bias };
-  for (const [k, v] of Object.entries(p.rnn)) out[`rnn.${k}`] = v;
-  return out;
-}
+export const toStateDict = (p: Params): Record<string, Tensor> => headedStateDict(p);

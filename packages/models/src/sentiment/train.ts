@@ -4,7 +4,7 @@
 // options and seed give the same model in both.
 import { crossEntropy } from "@gated/autograd";
 import { buildVocab, encode, type Example, type Vocab, words } from "@gated/data";
-import { adam, random } from "@gated/nn";
+import { adam, random, recurrentParamCount } from "@gated/nn";
 import { type FitEvent, type FitResult, fit, type TrainingSize } from "@gated/train";
 import { bucketedBatches, type Encoded, type LabelledBatch, sequentialBatches } from "./batches.js";
 import type { SavedModel } from "./format.js";
@@ -74,10 +74,12 @@ export function planSentiment(data: { readonly train: readonly Example[]; readon
   return { fitSet, valSet, test, classes, vocab, config, ...(nbTables ? { nbTables } : {}), fitEnc: enc(fitSet, true), valEnc: enc(valSet, false) };
 }
 
-/** The sizes `trainingMemory` estimates from, for this plan. */
-export function sentimentTrainingSize(plan: SentimentPlan, o: SentimentOptions, paramCount: number): TrainingSize {
+/** The sizes `trainingMemory` estimates from, for this plan (every parameter counted: embedding, layers, head). */
+export function sentimentTrainingSize(plan: SentimentPlan, o: SentimentOptions): TrainingSize {
   const c = plan.config;
-  return { params: paramCount, batch: o.batch, steps: MAX_LEN, layers: o.layers, directions: c.bidirectional ? 2 : 1, hidden: o.hidden, gates: o.cell === "lstm" ? 4 : o.cell === "gru" ? 3 : 1, embed: recurrentConfig(c).inputSize, outputs: plan.classes.length, outputEveryStep: false };
+  const D = c.bidirectional ? 2 : 1;
+  const params = plan.vocab.tokens.length * o.embed + recurrentParamCount(recurrentConfig(c)) + plan.classes.length * (D * o.hidden + (c.nbClasses ?? 0) + 1);
+  return { params, batch: o.batch, steps: MAX_LEN, layers: o.layers, directions: c.bidirectional ? 2 : 1, hidden: o.hidden, gates: o.cell === "lstm" ? 4 : o.cell === "gru" ? 3 : 1, embed: recurrentConfig(c).inputSize, outputs: plan.classes.length, outputEveryStep: false };
 }
 
 export interface SentimentHooks {
