@@ -3,12 +3,11 @@
 // cosine decay, clipping, test BPC every N steps, atomic checkpoints, resume, and Ctrl-C saving cleanly.
 import { DEFAULT_MAX_BYTES, loadCorpus } from "@gated/data/node";
 import { mobyDickCorpus } from "@gated/datasets";
-import { recurrentParamCount } from "@gated/nn";
 import { DEFAULT_MEMORY_LIMIT, memoryRefusal, trainingMemory, xyChart } from "@gated/train";
 import { choice, firstUsageError, int, isUsageError, lockOutDir, num, onInterrupt, type OutLock, type Parsed, printable, progress, size, str, type UsageError, usageError, userPath } from "@gated/train/node";
 import * as E from "fp-ts/lib/Either.js";
 import { APP, type HistoryPoint, loadCheckpoint, type Loaded, type Meta, saveCheckpoint } from "./checkpoint.js";
-import { type Cell, CharlmTrainer, charlmTextProblem, type LmConfig, rnnConfig, streamBpc } from "@gated/models";
+import { type Cell, CharlmTrainer, charlmTextProblem, charlmTrainingSize, type LmConfig, streamBpc } from "@gated/models";
 
 export const TRAIN_HELP = `usage: pnpm generate train [options]
 Trains embedding -> LSTM | GRU | RNN | IRNN -> linear on the first 90% of a text (default: the bundled Moby-Dick),
@@ -133,18 +132,7 @@ async function train(p: Parsed, opts: Options, limits: { stopAfter: number; data
   const tooShort = charlmTextProblem(trainIds.length, B, T);
   if (tooShort !== undefined) return `${tooShort}: use a smaller --batch or --seq, or more text`;
   const config: LmConfig = { cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers };
-  const estimate = trainingMemory({
-    params: 2 * V * o.embed + recurrentParamCount(rnnConfig(config)) + V * o.hidden,
-    batch: B,
-    steps: T,
-    layers: o.layers,
-    directions: 1,
-    hidden: o.hidden,
-    gates: o.cell === "lstm" ? 4 : o.cell === "gru" ? 3 : 1,
-    embed: o.embed,
-    outputs: V,
-    outputEveryStep: true,
-  });
+  const estimate = trainingMemory(charlmTrainingSize(config, V, B, T));
   const tooBig = memoryRefusal(estimate, limits.memoryLimit, "use a smaller --hidden, --embed, --layers, --batch or --seq");
   if (tooBig) return usageError(tooBig, false);
   const trainer = new CharlmTrainer(trainIds, V, { config, seed: o.seed, steps: o.steps, batch: B, seq: T, lr: o.lr, clip: o.clip, batching: o.batching, schedule: o.schedule }, prior?.opt && prior.state ? { params: prior.params, opt: prior.opt, state: prior.state, cursor: prior.meta.training.cursor, done: prior.meta.training.done } : undefined);

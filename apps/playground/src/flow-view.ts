@@ -84,6 +84,7 @@ function draw(r: FlowRequest, done: readonly FlowDone[]): void {
     return flow.c ? [h, { name: `${label(model, r)}: c`, x: t, y: flow.c, color, dashed: true }] : [h];
   });
   $("flow-chart").innerHTML = xyChart([{ title: `‖dL_T/dh_t‖ with T = ${r.T} (log scale)`, xLabel: "step t", logY: true, series }], { width: 640, height: 380, legend: 200 });
+  $("flow-chart").setAttribute("aria-label", `Gradient norm ‖dL_T/dh_t‖ against step t, log scale, T = ${r.T}: ${done.map(({ model, flow }) => `${label(model, r)} is ${flow.h[r.T]?.toPrecision(3)} at t = ${r.T} and ${flow.h[0]?.toPrecision(3)} at t = 0`).join("; ")} (the table below has the values at t = 0)`);
   const table = $("flow-table") as HTMLTableElement;
   const body = table.tBodies[0] as HTMLTableSectionElement;
   body.replaceChildren(

@@ -67,7 +67,18 @@ export function generateView(): void {
 
   trainForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const f = { hidden: intField("gen-hidden", "Hidden units", 1, 512), steps: intField("gen-steps", "Steps", 1, 100_000), evalEvery: intField("gen-eval", "Test every", 1, 100_000), seed: intField("gen-seed", "Seed", 0, 1_000_000) };
+    const f = {
+      hidden: intField("gen-hidden", "Hidden units", 1, 512),
+      steps: intField("gen-steps", "Steps", 1, 100_000),
+      evalEvery: intField("gen-eval", "Test every", 1, 100_000),
+      seed: intField("gen-seed", "Seed", 0, 1_000_000),
+      embed: intField("gen-embed", "Embedding size", 1, 512),
+      layers: intField("gen-layers", "Layers", 1, 4),
+      batch: intField("gen-batch", "Batch", 1, 256),
+      seq: intField("gen-seq", "Window", 1, 1024),
+      lr: numField("gen-lr", "Learning rate", 1e-5, 1),
+      clip: numField("gen-clip", "Clip", 0.01, 1000),
+    };
     const s = sampleOptions();
     const bad = Object.values(f).find((v) => typeof v === "string") ?? (typeof s === "string" ? s : undefined);
     if (bad !== undefined) return say(status, bad as string, true);
@@ -75,8 +86,8 @@ export function generateView(): void {
     const corpus = ($("gen-corpus") as HTMLSelectElement).value as "moby" | "lecture" | "own";
     const text = corpus === "own" ? ($("gen-text") as HTMLTextAreaElement).value || ownText : "";
     if (corpus === "own" && text.trim() === "") return say(status, "Your text is empty: paste a text above, or choose a UTF-8 file.", true);
-    const config: LmConfig = { cell: ($("gen-cell") as HTMLSelectElement).value as LmConfig["cell"], embed: 32, hidden: v.hidden, layers: 1 };
-    const request: GenerateRequest = { kind: "train", corpus, text, training: { config, seed: v.seed, steps: v.steps, batch: 16, seq: 64, lr: 0.005, clip: 5 }, evalEvery: v.evalEvery, sample: s as SampleOptions };
+    const config: LmConfig = { cell: ($("gen-cell") as HTMLSelectElement).value as LmConfig["cell"], embed: v.embed, hidden: v.hidden, layers: v.layers };
+    const request: GenerateRequest = { kind: "train", corpus, text, training: { config, seed: v.seed, steps: v.steps, batch: v.batch, seq: v.seq, lr: v.lr, clip: v.clip }, evalEvery: v.evalEvery, sample: s as SampleOptions };
     trainer?.terminate();
     trainer = newWorker();
     say(status, "Counting the n-gram baselines…");
@@ -97,6 +108,13 @@ export function generateView(): void {
           },
         ],
         { width: 640, height: 320, legend: 90 },
+      );
+      const last = points[points.length - 1];
+      const tested = points.filter((p) => p.test !== undefined).at(-1);
+      const best = ngram.filter((g) => g.order >= 2).reduce((a, g) => (g.bpc < a.bpc ? g : a), { order: 0, bpc: Infinity });
+      $("gen-chart").setAttribute(
+        "aria-label",
+        `Bits per character against training step${last ? `: at step ${last.step}, ${fmt(last.train, 3)} on the training batch` : ""}${tested ? `; test ${fmt(tested.test as number, 3)} at step ${tested.step}` : ""}${best.order > 0 ? `; the best Kneser-Ney model (${best.order}-gram) ${fmt(best.bpc, 3)}` : ""}`,
       );
     };
     const run: TrainingRun<GenerateResult> = startTraining<GenerateRequest, GenerateProgress, ModelFiles, GenerateResult>(trainer, request, {

@@ -3,13 +3,16 @@
 // `pnpm generate sample` does.
 import { bitsPerCharacter, trainKneserNey } from "@gated/counting";
 import { splitCorpus } from "@gated/data";
-import { type CharlmMeta, CharlmTrainer, type CharlmTraining, charlmFiles, continueIds, type HistoryPoint, parseCharlmModel, primeOf, streamBpc } from "@gated/models";
-import { serveTraining, type TrainingJob } from "@gated/train";
+import { type CharlmMeta, CharlmTrainer, type CharlmTraining, charlmFiles, charlmTextProblem, charlmTrainingSize, continueIds, type HistoryPoint, parseCharlmModel, primeOf, streamBpc } from "@gated/models";
+import { formatBytes, serveTraining, type TrainingJob, trainingMemory } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { MOBY_DICK } from "virtual:gated-data";
 
 /** The lecture's sentence (Mencius), repeated 40 times as a corpus. */
 const LECTURE = "天将降大任于是人也，必先苦其心志，劳其筋骨，饿其体肤，空乏其身，行拂乱其所为，所以动心忍性，曾益其所不能。";
+
+/** What a training run in the page may take: a browser tab is not the command line's 3 GiB. */
+const PAGE_MEMORY_LIMIT = 2 ** 30;
 
 export interface ModelFiles {
   readonly config: string;
@@ -65,9 +68,13 @@ serveTraining(async (r: GenerateRequest, job: TrainingJob<GenerateProgress, Mode
   const index = new Map(vocab.map((c, i) => [c, i]));
   const trainIds = Int32Array.from(train, (c) => index.get(c) as number);
   const testIds = Int32Array.from(test, (c) => index.get(c) as number);
+  const o: CharlmTraining = { ...r.training, batching: "contiguous", schedule: "cosine" };
+  const short = charlmTextProblem(trainIds.length, o.batch, o.seq);
+  if (short !== undefined) throw new Error(`${short}: use a smaller batch or window (under More options), or a longer text`);
+  const need = trainingMemory(charlmTrainingSize(o.config, vocab.length, o.batch, o.seq));
+  if (need.total > PAGE_MEMORY_LIMIT) throw new Error(`this model would need about ${formatBytes(need.total)} to train (activations ${formatBytes(need.activations)}), more than the ${formatBytes(PAGE_MEMORY_LIMIT)} this page allows itself: use fewer hidden units or layers, or a smaller batch or window`);
   const ngram = [1, 2, 3, 4, 5].map((order) => ({ order, bpc: bitsPerCharacter(trainKneserNey(train, order), test) }));
   job.progress({ kind: "data", trainChars: train.length, testChars: test.length, vocab: vocab.length, ngram });
-  const o: CharlmTraining = { ...r.training, batching: "contiguous", schedule: "cosine" };
   const trainer = new CharlmTrainer(trainIds, vocab.length, o);
   const history: HistoryPoint[] = [];
   let seconds = 0;

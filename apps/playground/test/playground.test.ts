@@ -100,6 +100,10 @@ describe("the gradient-flow view", () => {
     expect(byModel.lstm1).toBeGreaterThan(measureFlow({ T: 40, lengths: [], hidden: 16, input: 32, batch: 4, seeds: 1, seed: 3 }, "lstm1").h[0] as number);
     expect(await page.textContent('#flow-table tr[data-model="lstm1"] td')).toBe("LSTM, forget bias 2");
     expect(await page.locator("#flow-chart svg polyline").count()).toBeGreaterThanOrEqual(5);
+    const alt = (await page.getAttribute("#flow-chart", "aria-label")) ?? "";
+    expect(alt.startsWith("Gradient norm ‖dL_T/dh_t‖ against step t, log scale, T = 40: tanh RNN is ")).toBe(true);
+    expect(alt).toContain(`; LSTM, forget bias 2 is `);
+    expect(alt).toContain(`and ${(byModel.rnn as number).toPrecision(3)} at t = 0;`);
     expect((await longTasksSince(page, since)).filter((t) => t.duration > 100)).toEqual([]);
     await page.screenshot({ path: join(shots, "flow.png"), fullPage: true });
     expect(errors).toEqual([]);
@@ -147,6 +151,8 @@ describe("the generate view", () => {
     expect(await page.getAttribute("#gen-output", "data-step")).toBe("80");
     expect(Array.from((await page.textContent("#gen-output")) ?? "").length).toBe(2 + 40);
     expect(await page.locator("#gen-chart svg polyline").count()).toBeGreaterThanOrEqual(2);
+    // The chart's text alternative says what it shows.
+    expect(await page.getAttribute("#gen-chart", "aria-label")).toMatch(new RegExp(`^Bits per character against training step: at step 80, \\d\\.\\d{3} on the training batch; test ${testBpc.toFixed(3)} at step 80; the best Kneser-Ney model \\([2-5]-gram\\) \\d\\.\\d{3}$`));
     expect((await longTasksSince(page, since)).filter((t) => t.duration > 100)).toEqual([]);
     // Sample in the page, save the model, and sample from the saved folder with the CLI: the same text.
     await page.click("#gen-sample");
@@ -215,6 +221,23 @@ describe("the generate view", () => {
     await expect.poll(() => page.textContent("#gen-status")).toBe("Read tiny.txt: 3 characters.");
     await page.click("#gen-train");
     await expect.poll(() => page.textContent("#gen-status")).toBe("Training failed: playground: your text: holds only 3 characters, too short to split: a language model needs at least 20 (the first 90% to train on, the rest to test)");
+    // Batches the text cannot fill, and a model too big for a browser tab: refused before any counting or training.
+    const text = LECTURE.repeat(30);
+    await page.fill("#gen-text", text);
+    await page.click("#gen-more summary");
+    await page.fill("#gen-batch", "256");
+    await page.click("#gen-train");
+    const split = splitCorpus("x", text);
+    if (E.isLeft(split)) throw new Error(split.left.message);
+    await expect.poll(() => page.textContent("#gen-status")).toBe(`Training failed: the training text (${Array.from(split.right.train).length} characters) is too short for one batch of 256 x 65: use a smaller batch or window (under More options), or a longer text`);
+    await page.selectOption("#gen-corpus", "moby");
+    for (const [id, v] of [["#gen-hidden", "512"], ["#gen-layers", "4"], ["#gen-embed", "512"], ["#gen-batch", "64"], ["#gen-seq", "1024"]] as const) await page.fill(id, v);
+    await page.click("#gen-train");
+    await expect.poll(() => page.textContent("#gen-status")).toMatch(/^Training failed: this model would need about \d+(\.\d)? GiB to train \(activations \d+(\.\d)? GiB\), more than the 1(\.0)? GiB this page allows itself: use fewer hidden units or layers, or a smaller batch or window$/);
+    expect(await page.getAttribute("#gen-chart", "data-ngram")).toBeNull(); // refused before counting
+    await page.fill("#gen-lr", "0");
+    await page.click("#gen-train");
+    await expect.poll(() => page.textContent("#gen-status")).toBe("Learning rate must be from 0.00001 to 1, got 0.");
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -222,12 +245,15 @@ describe("the generate view", () => {
   it("trains, on the same text with the same options and seed, the weights pnpm generate train writes, byte for byte", async () => {
     const text = LECTURE.repeat(30);
     writeFileSync(join(work, "same.txt"), text);
-    const t = spawnSync(process.execPath, [cli, "train", "--data", join(work, "same.txt"), "--hidden", "16", "--embed", "32", "--batch", "16", "--seq", "64", "--lr", "0.005", "--clip", "5", "--steps", "30", "--eval-every", "30", "--seed", "4", "--quiet", "--out", join(work, "same-cli")], { encoding: "utf8" });
+    // Every option of the form away from its default, so that each one is shown to reach the trainer.
+    const t = spawnSync(process.execPath, [cli, "train", "--data", join(work, "same.txt"), "--cell", "gru", "--hidden", "16", "--embed", "12", "--layers", "2", "--batch", "8", "--seq", "24", "--lr", "0.01", "--clip", "0.5", "--steps", "30", "--eval-every", "30", "--seed", "4", "--quiet", "--out", join(work, "same-cli")], { encoding: "utf8" });
     expect(t.status, t.stderr).toBe(0);
     const { page, errors } = await open("#generate");
     await page.selectOption("#gen-corpus", "own");
     await page.fill("#gen-text", text);
-    for (const [id, v] of [["#gen-hidden", "16"], ["#gen-steps", "30"], ["#gen-eval", "30"], ["#gen-seed", "4"]] as const) await page.fill(id, v);
+    await page.selectOption("#gen-cell", "gru");
+    await page.click("#gen-more summary");
+    for (const [id, v] of [["#gen-hidden", "16"], ["#gen-steps", "30"], ["#gen-eval", "30"], ["#gen-seed", "4"], ["#gen-embed", "12"], ["#gen-layers", "2"], ["#gen-batch", "8"], ["#gen-seq", "24"], ["#gen-lr", "0.01"], ["#gen-clip", "0.5"]] as const) await page.fill(id, v);
     await page.click("#gen-train");
     await page.waitForSelector("#gen-train-form[data-done]", { timeout: 120_000 });
     await saveModel(page, join(work, "same-page"));

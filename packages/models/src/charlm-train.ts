@@ -3,8 +3,9 @@
 // carried between windows, its gradient stopped) or random windows from a zero state; Adam with warm-up and cosine
 // decay (or a constant rate), clipping at a global norm. The same options and seed give the same weights.
 import { type Tensor, valueAndGrad } from "@gated/autograd";
-import { type AdamState, adam, clipByGlobalNorm, constant, cosineWithWarmup, type Optimizer, random } from "@gated/nn";
-import { initLm, type LmConfig, type LmParams, type LmState, lossAndState, zeroState } from "./charlm.js";
+import { type AdamState, adam, clipByGlobalNorm, constant, cosineWithWarmup, type Optimizer, random, recurrentParamCount } from "@gated/nn";
+import type { TrainingSize } from "@gated/train";
+import { initLm, type LmConfig, type LmParams, type LmState, lossAndState, rnnConfig, zeroState } from "./charlm.js";
 
 export interface CharlmTraining {
   readonly config: LmConfig;
@@ -25,6 +26,22 @@ export interface CharlmProgress {
   readonly state: LmState;
   readonly cursor: number;
   readonly done: number;
+}
+
+/** What training this model on batches of `batch` x `seq` characters of a `V`-character vocabulary holds (for `trainingMemory`). */
+export function charlmTrainingSize(config: LmConfig, V: number, batch: number, seq: number): TrainingSize {
+  return {
+    params: V * config.embed + recurrentParamCount(rnnConfig(config)) + V * (config.hidden + 1),
+    batch,
+    steps: seq,
+    layers: config.layers,
+    directions: 1,
+    hidden: config.hidden,
+    gates: config.cell === "lstm" ? 4 : config.cell === "gru" ? 3 : 1,
+    embed: config.embed,
+    outputs: V,
+    outputEveryStep: true,
+  };
 }
 
 /** Why a text cannot be trained on with these batch sizes, or undefined when it can. */

@@ -1,7 +1,8 @@
 // The step-by-step trainer of the character model: a run continued from where another stopped ends with the same
 // weights as one uninterrupted run, the loss falls, and a text too short for one batch is refused.
 import { describe, expect, it } from "vitest";
-import { CharlmTrainer, type CharlmTraining } from "../src/index.js";
+import { random } from "@gated/nn";
+import { CharlmTrainer, type CharlmTraining, charlmTrainingSize, initLm, type LmConfig } from "../src/index.js";
 
 const text = "abcabd abcabd abcabd ".repeat(40);
 const vocab = [...new Set(text)].sort();
@@ -24,5 +25,23 @@ describe("CharlmTrainer", () => {
 
   it("refuses a text too short for one batch", () => {
     expect(() => new CharlmTrainer(ids.subarray(0, 20), vocab.length, o)).toThrow("the training text (20 characters) is too short for one batch of 4 x 9");
+  });
+});
+
+describe("charlmTrainingSize", () => {
+  it.each([
+    { cell: "lstm", embed: 5, hidden: 7, layers: 2 },
+    { cell: "gru", embed: 3, hidden: 4, layers: 1 },
+    { cell: "rnn", embed: 6, hidden: 2, layers: 3 },
+    { cell: "irnn", embed: 1, hidden: 9, layers: 1 },
+  ] as LmConfig[])("counts the parameters initLm makes, and the gates of the cell: %o", (config) => {
+    const V = 11;
+    const p = initLm(random.key(0), config, V);
+    const count = (t: { readonly size: number }[]) => t.reduce((n, x) => n + x.size, 0);
+    const recurrent = Object.values(p.rnn);
+    const size = charlmTrainingSize(config, V, 6, 13);
+    expect(size.params).toBe(count([p.embedding, p.head.weight, p.head.bias, ...recurrent]));
+    expect(size).toMatchObject({ batch: 6, steps: 13, layers: config.layers, directions: 1, hidden: config.hidden, embed: config.embed, outputs: V, outputEveryStep: true });
+    expect(size.gates).toBe({ lstm: 4, gru: 3, rnn: 1, irnn: 1 }[config.cell]);
   });
 });
