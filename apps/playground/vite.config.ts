@@ -3,6 +3,7 @@
 import { loadSentimentExamples, mobyDickText } from "@gated/datasets";
 import * as E from "fp-ts/lib/Either.js";
 import { defineConfig, type Plugin } from "vite";
+import { ISOLATION } from "./scripts/serve.mjs";
 
 /** Characters of Moby-Dick the page trains on (from the start of the book: 100,000 of its 1,190,317). */
 export const MOBY_EXCERPT = 100_000;
@@ -31,5 +32,7 @@ export default defineConfig({
   // Workers are bundled on their own: they need the bundled data too.
   worker: { format: "es", plugins: () => [bundledData()] },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2048 },
-  preview: { host: "127.0.0.1" },
+  // Cross-origin isolated (as scripts/serve.mjs serves it), so that the kernels' threads run in the workers.
+  server: { headers: ISOLATION },
+  preview: { host: "127.0.0.1", headers: ISOLATION },
 });

@@ -9,6 +9,12 @@ import { parseArgs } from "node:util";
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json", ".wasm": "application/wasm" };
 
+/**
+ * Cross-origin isolation: with these two headers the page may share WebAssembly memory between workers, so the
+ * kernels train on every core (a static host that cannot send them still works, on one thread).
+ */
+export const ISOLATION = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+
 /** Starts serving `root` on 127.0.0.1 (`port` 0: any free port); resolves with its address. */
 export async function serve(root, port = 0) {
   const requests = [];
@@ -22,7 +28,7 @@ export async function serve(root, port = 0) {
     }
     try {
       if (!statSync(file).isFile()) throw new Error("not a file");
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" });
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-cache", ...ISOLATION });
       res.end(readFileSync(file));
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");

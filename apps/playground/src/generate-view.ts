@@ -94,6 +94,7 @@ export function generateView(): void {
     const points: { step: number; train: number; test?: number }[] = [];
     let ngram: readonly { order: number; bpc: number }[] = [];
     let lastDraw = 0;
+    let threads = "";
     const draw = () => {
       $("gen-chart").innerHTML = xyChart(
         [
@@ -122,12 +123,14 @@ export function generateView(): void {
         if (p.kind === "data") {
           ngram = p.ngram;
           $("gen-chart").dataset.ngram = JSON.stringify(p.ngram);
-          say(status, `${p.trainChars} training and ${p.testChars} test characters, ${p.vocab} distinct; best Kneser-Ney: ${fmt(Math.min(...p.ngram.map((g) => g.bpc)), 3)} bits per character.`);
+          say(status, `${p.trainChars} training and ${p.testChars} test characters, ${p.vocab} distinct; best Kneser-Ney: ${fmt(Math.min(...p.ngram.map((g) => g.bpc)), 3)} bits per character. Training on ${p.threads === 1 ? `one thread${p.whyOne ? ` (${p.whyOne})` : ""}` : `${p.threads} threads`}.`);
+          $("gen-chart").dataset.threads = String(p.threads);
+          threads = p.threads === 1 ? "one thread" : `${p.threads} threads`;
           return;
         }
         if (p.kind === "step") {
           points.push({ step: p.step, train: p.trainBpc });
-          say(status, controls.mark(`Step ${p.step} of ${v.steps}: ${fmt(p.trainBpc, 3)} bits per character on the batch, ${fmt(p.charsPerSecond, 0)} characters per second`));
+          say(status, controls.mark(`Step ${p.step} of ${v.steps}: ${fmt(p.trainBpc, 3)} bits per character on the batch, ${fmt(p.charsPerSecond, 0)} characters per second on ${threads}`));
         } else {
           const last = points[points.length - 1];
           if (last) last.test = p.testBpc;

@@ -4,6 +4,7 @@
 import { bitsPerCharacter, trainKneserNey } from "@gated/counting";
 import { splitCorpus } from "@gated/data";
 import { type CharlmMeta, CharlmTrainer, type CharlmTraining, charlmFiles, charlmTextProblem, charlmTrainingSize, continueIds, type HistoryPoint, parseCharlmModel, primeOf, streamBpc } from "@gated/models";
+import { threadInfo } from "@gated/kernels";
 import { formatBytes, serveTraining, type TrainingJob, trainingMemory } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { MOBY_DICK } from "virtual:gated-data";
@@ -35,7 +36,7 @@ export type GenerateRequest =
   | { readonly kind: "sample"; readonly model: ModelFiles; readonly sample: SampleOptions };
 
 export type GenerateProgress =
-  | { readonly kind: "data"; readonly trainChars: number; readonly testChars: number; readonly vocab: number; readonly ngram: readonly { readonly order: number; readonly bpc: number }[] }
+  | { readonly kind: "data"; readonly trainChars: number; readonly testChars: number; readonly vocab: number; readonly ngram: readonly { readonly order: number; readonly bpc: number }[]; readonly threads: number; readonly whyOne?: string }
   | { readonly kind: "step"; readonly step: number; readonly trainBpc: number; readonly charsPerSecond: number }
   | { readonly kind: "eval"; readonly step: number; readonly trainBpc: number; readonly testBpc: number; readonly sample: string };
 
@@ -74,7 +75,8 @@ serveTraining(async (r: GenerateRequest, job: TrainingJob<GenerateProgress, Mode
   const need = trainingMemory(charlmTrainingSize(o.config, vocab.length, o.batch, o.seq));
   if (need.total > PAGE_MEMORY_LIMIT) throw new Error(`this model would need about ${formatBytes(need.total)} to train (activations ${formatBytes(need.activations)}), more than the ${formatBytes(PAGE_MEMORY_LIMIT)} this page allows itself: use fewer hidden units or layers, or a smaller batch or window`);
   const ngram = [1, 2, 3, 4, 5].map((order) => ({ order, bpc: bitsPerCharacter(trainKneserNey(train, order), test) }));
-  job.progress({ kind: "data", trainChars: train.length, testChars: test.length, vocab: vocab.length, ngram });
+  const { threads, reason } = threadInfo();
+  job.progress({ kind: "data", trainChars: train.length, testChars: test.length, vocab: vocab.length, ngram, threads, ...(reason === undefined ? {} : { whyOne: reason }) });
   const trainer = new CharlmTrainer(trainIds, vocab.length, o);
   const history: HistoryPoint[] = [];
   let seconds = 0;

@@ -1,12 +1,11 @@
 // The playground in a real browser: the built site served from 127.0.0.1, Debian's Chromium driven by
 // playwright-core through each view. Any console error fails the test; screenshots of each view are kept in
 // test-results/screenshots/ (docs/playground/ holds the ones the README shows).
-import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { bitsPerCharacter, predictNaiveBayes, trainKneserNey, trainNaiveBayes } from "@gated/counting";
 import { splitCorpus, splitEveryFifth } from "@gated/data";
 import { loadSentimentExamples } from "@gated/datasets";
@@ -189,6 +188,9 @@ describe("the generate view", () => {
     const ngram = JSON.parse((await page.getAttribute("#gen-chart", "data-ngram")) ?? "[]") as { order: number; bpc: number }[];
     expect(Number(await page.getAttribute("#gen-chart", "data-test-bpc"))).toBeLessThan((ngram[0] as { bpc: number }).bpc);
     expect((await page.textContent("#gen-output"))?.startsWith("Call me ")).toBe(true);
+    // Served cross-origin isolated, the page's worker trains on every core (the kernels' threads).
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(Number(await page.getAttribute("#gen-chart", "data-threads"))).toBe(Math.min(availableParallelism(), 64));
     await page.screenshot({ path: join(shots, "generate.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -246,14 +248,14 @@ describe("the generate view", () => {
     const text = LECTURE.repeat(30);
     writeFileSync(join(work, "same.txt"), text);
     // Every option of the form away from its default, so that each one is shown to reach the trainer.
-    const t = spawnSync(process.execPath, [cli, "train", "--data", join(work, "same.txt"), "--cell", "gru", "--hidden", "16", "--embed", "12", "--layers", "2", "--batch", "8", "--seq", "24", "--lr", "0.01", "--clip", "0.5", "--steps", "30", "--eval-every", "30", "--seed", "4", "--quiet", "--out", join(work, "same-cli")], { encoding: "utf8" });
+    const t = spawnSync(process.execPath, [cli, "train", "--data", join(work, "same.txt"), "--cell", "gru", "--hidden", "16", "--embed", "12", "--layers", "2", "--batch", "8", "--seq", "24", "--lr", "0.01", "--clip", "0.05", "--steps", "30", "--eval-every", "30", "--seed", "4", "--quiet", "--out", join(work, "same-cli")], { encoding: "utf8" });
     expect(t.status, t.stderr).toBe(0);
     const { page, errors } = await open("#generate");
     await page.selectOption("#gen-corpus", "own");
     await page.fill("#gen-text", text);
     await page.selectOption("#gen-cell", "gru");
     await page.click("#gen-more summary");
-    for (const [id, v] of [["#gen-hidden", "16"], ["#gen-steps", "30"], ["#gen-eval", "30"], ["#gen-seed", "4"], ["#gen-embed", "12"], ["#gen-layers", "2"], ["#gen-batch", "8"], ["#gen-seq", "24"], ["#gen-lr", "0.01"], ["#gen-clip", "0.5"]] as const) await page.fill(id, v);
+    for (const [id, v] of [["#gen-hidden", "16"], ["#gen-steps", "30"], ["#gen-eval", "30"], ["#gen-seed", "4"], ["#gen-embed", "12"], ["#gen-layers", "2"], ["#gen-batch", "8"], ["#gen-seq", "24"], ["#gen-lr", "0.01"], ["#gen-clip", "0.05"]] as const) await page.fill(id, v);
     await page.click("#gen-train");
     await page.waitForSelector("#gen-train-form[data-done]", { timeout: 120_000 });
     await saveModel(page, join(work, "same-page"));
