@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // pnpm mutate [PACKAGE...] [--minutes N]: mutation testing with StrykerJS (its vitest runner) on the TypeScript of
-// kernels, autograd, nn, counting, random, data and train (or the packages named), one after another, each in a sandbox (the sources
+// kernels, autograd, nn, counting, random, data, train and onnx (or the packages named), one after another, each in a sandbox (the sources
 // are never mutated in place). Prints each package's mutation score and the scores of the files held to 90 %
-// (autograd's primitives, nn's cells and optimisers, counting, random); writes reports/mutation/<package>.json.
+// (autograd's primitives, nn's cells and optimisers, counting, random, onnx); writes reports/mutation/<package>.json.
 // A package that runs past --minutes (default 30) is stopped and reported as incomplete. Tests run as in CI (each
 // fast-check property replays one fixed seed) with GATED_MUTATION set (the 10,000-call memory test runs 1,000).
 import { spawn } from "node:child_process";
@@ -22,6 +22,7 @@ const PACKAGES = {
   random: { mutate: ["src/**/*.ts"], focus: ["src/"] },
   data: { mutate: ["src/**/*.ts", "!src/index.ts", "!src/node.ts"], focus: [] },
   train: { mutate: ["src/**/*.ts", "!src/index.ts", "!src/node.ts", "!src/testing.ts", "!src/relaxed-simd.ts"], focus: [] },
+  onnx: { mutate: ["src/**/*.ts", "!src/index.ts"], focus: ["src/"] },
 };
 
 let args;
@@ -33,7 +34,7 @@ try {
 }
 if (args.values.help) {
   console.log(`usage: pnpm mutate [PACKAGE...] [--minutes N] [--only FILES]
-  PACKAGE      ${Object.keys(PACKAGES).join(", ")} (default: all seven, in this order)
+  PACKAGE      ${Object.keys(PACKAGES).join(", ")} (default: all of them, in this order)
   --minutes N  stop a package's run after N minutes and report it incomplete (default 30)
   --only FILES mutate only these files of the package (comma-separated globs, e.g. src/cells.ts,src/optim.ts)
 Reports: reports/mutation/<package>.json (mutation-testing-report-schema, as Stryker writes it).`);

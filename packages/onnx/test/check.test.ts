@@ -1,0 +1,50 @@
+// checkOnnxModel finds each kind of fault ONNX's checker finds, one broken copy of a good file at a time (and
+// nothing in the good file).
+import { initRecurrent, random } from "@gated/nn";
+import * as E from "fp-ts/lib/Either.js";
+import { describe, expect, it } from "vitest";
+import { checkOnnxModel, decodeModel, exportOnnx } from "../src/index.js";
+import { AttributeType, encodeModel, type GraphMessage, type ModelMessage } from "../src/proto.js";
+
+const config = { mode: "lstm" as const, inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true };
+const bytes = exportOnnx({ recurrent: { config, params: initRecurrent(random.key(1), config) }, pooling: "max" });
+if (E.isLeft(bytes)) throw new Error(bytes.left);
+const good = decodeModel(bytes.right);
+const withGraph = (f: (g: GraphMessage) => GraphMessage): Uint8Array => encodeModel({ ...good, graph: f(good.graph) });
+const withModel = (f: (m: ModelMessage) => ModelMessage): Uint8Array => encodeModel(f(good));
+const lstmAt = good.graph.node.findIndex((n) => n.opType === "LSTM");
+const editNode = (i: number, f: (n: GraphMessage["node"][number]) => GraphMessage["node"][number]) => withGraph((g) => ({ ...g, node: g.node.map((n, k) => (k === i ? f(n) : n)) }));
+
+describe("checkOnnxModel", () => {
+  it("finds nothing wrong with an exported file", () => {
+    expect(checkOnnxModel(bytes.right)).toEqual([]);
+  });
+
+  it.each([
+    ["bytes that are not a model", () => Uint8Array.of(0x0a, 0xff), /^not an ONNX model/],
+    ["no IR version", () => withModel((m) => ({ ...m, irVersion: 0 })), /^ir_version is 0/],
+    ["no default opset", () => withModel((m) => ({ ...m, opsetImport: [{ domain: "ai.onnx.ml", version: 3 }] })), /no entry for ONNX's default domain/],
+    ["a domain twice", () => withModel((m) => ({ ...m, opsetImport: [...m.opsetImport, ...m.opsetImport] })), /names a domain twice/],
+    ["another opset", () => withModel((m) => ({ ...m, opsetImport: [{ domain: "", version: 11 }] })), /opset is 11/],
+    ["nodes out of order", () => withGraph((g) => ({ ...g, node: [...g.node].reverse() })), /before anything defines it \(nodes must be in topological order\)/],
+    ["a missing initializer", () => withGraph((g) => ({ ...g, initializer: g.initializer.slice(1) })), /reads W_l0 before anything defines it/],
+    ["a value defined twice", () => withGraph((g) => ({ ...g, node: [...g.node, g.node[0] as GraphMessage["node"][number]] })), /is defined twice/],
+    ["an initializer whose data does not fit its dims", () => withGraph((g) => ({ ...g, initializer: g.initializer.map((t, i) => (i === 0 ? { ...t, dims: [...t.dims, 2] } : t)) })), /^initializer W_l0 holds 96 values for dims \[2, 16, 3, 2\] \(192\)$/],
+    ["an untyped input", () => withGraph((g) => ({ ...g, input: g.input.map((v, i) => (i === 0 ? { name: v.name } : v)) as never })), /graph input inputs has no tensor element type/],
+    ["a dimension with neither size nor name", () => withGraph((g) => ({ ...g, input: g.input.map((v, i) => (i === 0 ? { ...v, type: { tensorType: { elemType: 1, shape: { dim: [{}, { dimValue: 3 }] } } } } : v)) })), /dimension 0 is neither a size nor a named dimension/],
+    ["an output no node makes", () => withGraph((g) => ({ ...g, output: [...g.output, { ...(g.output[0] as GraphMessage["output"][number]), name: "nowhere" }] })), /graph output nowhere is made by no node/],
+    ["an operator not in opset 17", () => editNode(0, (n) => ({ ...n, opType: "FancyOp" })), /FancyOp is not an operator this checker knows/],
+    ["a node in another domain", () => editNode(0, (n) => ({ ...n, domain: "com.example" })), /is in domain com.example/],
+    ["too many inputs", () => editNode(0, (n) => ({ ...n, input: [...n.input, n.input[0] as string] })), /has 2 inputs; Transpose takes 1 to 1/],
+    ["an attribute the operator lacks", () => editNode(0, (n) => ({ ...n, attribute: [...(n.attribute ?? []), { name: "speed", type: AttributeType.INT, i: 3 }] })), /Transpose has no attribute speed/],
+    ["an attribute of the wrong type", () => editNode(0, (n) => ({ ...n, attribute: [{ name: "perm", type: AttributeType.INT, i: 1 }] })), /attribute perm has type 2, Transpose wants 7/],
+    ["an attribute declared but empty", () => editNode(0, (n) => ({ ...n, attribute: [{ name: "perm", type: AttributeType.INTS }] })), /attribute perm of type 7 does not hold a value/],
+    ["an attribute twice", () => editNode(0, (n) => ({ ...n, attribute: [...(n.attribute ?? []), ...(n.attribute ?? [])] })), /repeats attribute perm/],
+    ["a required attribute missing", () => editNode(lstmAt, (n) => ({ ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== "hidden_size") })), /lacks the required attribute hidden_size/],
+    ["recurrent weights that do not fit hidden_size", () => editNode(lstmAt, (n) => ({ ...n, attribute: (n.attribute ?? []).map((a) => (a.name === "hidden_size" ? { ...a, i: 5 } : a)) })), /W is \[2, 16, 3\], not \[2, 20, input\]/],
+    ["one direction declared for two directions' weights", () => editNode(lstmAt, (n) => ({ ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== "direction") })), /R is \[2, 16, 4\], not \[1, 16, 4\]/],
+  ] as const)("reports %s", (_, make, problem) => {
+    const problems = checkOnnxModel(make());
+    expect(problems.some((p) => problem.test(p)), problems.join("\n")).toBe(true);
+  });
+});

@@ -1,0 +1,97 @@
+// The other direction: one-layer nn.LSTM / nn.GRU / nn.RNN modules exported by torch.onnx.export (fixtures made once
+// by fixtures/make-fixtures.py with Debian's python3-torch) read back into gated: the parameters are PyTorch's
+// state dict, and gated's recurrent layer computes PyTorch's outputs from them (as does ONNX Runtime from the file).
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { tensorFromArray, transpose } from "@gated/autograd";
+import * as E from "fp-ts/lib/Either.js";
+import * as ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import { decodeModel, exportOnnx, importRecurrentLayer } from "../src/index.js";
+import { encodeModel, type ModelMessage, type NodeMessage } from "../src/proto.js";
+import { recurrent } from "@gated/nn";
+
+const here = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
+interface Case {
+  readonly mode: string;
+  readonly bidirectional: boolean;
+  readonly x: number[];
+  readonly h0: number[];
+  readonly c0?: number[];
+  readonly y: number[];
+  readonly hn: number[];
+  readonly cn?: number[];
+  readonly state_dict: Record<string, number[]>;
+}
+const fixtures = JSON.parse(readFileSync(join(here, "torch-outputs.json"), "utf8")) as { sizes: { input: number; hidden: number; steps: number; batch: number }; cases: Record<string, Case> };
+const { input: I, hidden: H, steps: T, batch: B } = fixtures.sizes;
+
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) expect(Math.abs((got[i] as number) - (want[i] as number)), `${what}[${i}]`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i] as number)));
+}
+
+describe("importRecurrentLayer on files torch.onnx.export wrote", () => {
+  it.each(Object.keys(fixtures.cases))("reads %s into PyTorch's state dict, and gated then computes PyTorch's outputs", async (name) => {
+    const c = fixtures.cases[name] as Case;
+    const bytes = readFileSync(join(here, `${name}.onnx`));
+    const layer = importRecurrentLayer(bytes);
+    if (E.isLeft(layer)) throw new Error(layer.left);
+    const { config, params } = layer.right;
+    expect(config).toEqual({ mode: c.mode, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: c.bidirectional });
+    // The same numbers as PyTorch's state dict, exactly (float32 both ways).
+    expect(Object.keys(params).sort()).toEqual(Object.keys(c.state_dict).sort());
+    for (const [k, v] of Object.entries(c.state_dict)) expect(Array.from((params[k] as { toArray(): Float32Array }).toArray()), k).toEqual(Array.from(Float32Array.from(v)));
+    // gated's recurrent layer on PyTorch's inputs (time-major there, batch-first here).
+    const D = c.bidirectional ? 2 : 1;
+    const x = transpose(tensorFromArray(Float32Array.from(c.x), [T, B, I]), [1, 0, 2]);
+    const out = recurrent(params, config, x, { h0: tensorFromArray(Float32Array.from(c.h0), [D, B, H]), ...(c.c0 ? { c0: tensorFromArray(Float32Array.from(c.c0), [D, B, H]) } : {}) });
+    expectClose(transpose(out.output, [1, 0, 2]).toArray(), c.y, "y");
+    expectClose(out.h.toArray(), c.hn, "h_n");
+    if (c.cn) expectClose((out.c as { toArray(): Float32Array }).toArray(), c.cn, "c_n");
+    // And ONNX Runtime, running the file itself, agrees with both: the fixture is what it claims to be.
+    const s = await ort.InferenceSession.create(bytes);
+    const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor("float32", Float32Array.from(c.x), [T, B, I]), h0: new ort.Tensor("float32", Float32Array.from(c.h0), [D, B, H]) };
+    if (c.c0) feeds.c0 = new ort.Tensor("float32", Float32Array.from(c.c0), [D, B, H]);
+    const r = await s.run(feeds);
+    expectClose(r.y?.data as Float32Array, c.y, "ONNX Runtime's y");
+  });
+
+  it("reads back what exportOnnx writes, for a two-direction layer of each cell", () => {
+    for (const name of ["lstm-bidirectional", "gru-bidirectional", "rnn-relu-bidirectional"]) {
+      const first = importRecurrentLayer(readFileSync(join(here, `${name}.onnx`)));
+      if (E.isLeft(first)) throw new Error(first.left);
+      const bytes = exportOnnx({ recurrent: first.right });
+      if (E.isLeft(bytes)) throw new Error(bytes.left);
+      const again = importRecurrentLayer(bytes.right);
+      if (E.isLeft(again)) throw new Error(again.left);
+      expect(again.right.config).toEqual(first.right.config);
+      for (const [k, t] of Object.entries(first.right.params)) expect(Array.from((again.right.params[k] as typeof t).toArray()), k).toEqual(Array.from(t.toArray()));
+    }
+  });
+
+  describe("refuses, saying why", () => {
+    const lstm = decodeModel(readFileSync(join(here, "lstm.onnx")));
+    const gru = decodeModel(readFileSync(join(here, "gru.onnx")));
+    /** The model with its recurrent node changed. */
+    const edit = (m: ModelMessage, f: (n: NodeMessage) => NodeMessage): Uint8Array => encodeModel({ ...m, graph: { ...m.graph, node: m.graph.node.map((n) => (["LSTM", "GRU", "RNN"].includes(n.opType) ? f(n) : n)) } });
+    const attr = (n: NodeMessage, a: { name: string; type: number; i?: number; f?: number; s?: Uint8Array; strings?: Uint8Array[] }): NodeMessage => ({ ...n, attribute: [...(n.attribute ?? []).filter((x) => x.name !== a.name), a] });
+    const text = (s: string) => new TextEncoder().encode(s);
+    it.each([
+      ["bytes that are not ONNX", Uint8Array.of(0xff, 0xff, 0xff, 0xff), /^not an ONNX file/],
+      ["a file with no recurrent operator", encodeModel({ ...lstm, graph: { ...lstm.graph, node: lstm.graph.node.filter((n) => n.opType !== "LSTM") } }), /^the ONNX file holds 0 recurrent operators/],
+      ["a file with two", encodeModel({ ...lstm, graph: { ...lstm.graph, node: [...lstm.graph.node, ...lstm.graph.node.filter((n) => n.opType === "LSTM")] } }), /^the ONNX file holds 2 recurrent operators/],
+      ["peepholes", edit(lstm, (n) => ({ ...n, input: [...n.input, "onnx::LSTM_89"] })), /peephole weights/],
+      ["clipping", edit(lstm, (n) => attr(n, { name: "clip", type: 1, f: 3 })), /sets clip/],
+      ["a reverse-only layer", edit(lstm, (n) => attr(n, { name: "direction", type: 3, s: text("reverse") })), /reverse only/],
+      ["batch-first layout", edit(lstm, (n) => attr(n, { name: "layout", type: 2, i: 1 })), /layout 1/],
+      ["other activations", edit(lstm, (n) => attr(n, { name: "activations", type: 8, strings: ["Sigmoid", "Relu", "Tanh"].map(text) })), /activations are Sigmoid, Relu, Tanh/],
+      ["a GRU without linear_before_reset", edit(gru, (n) => attr(n, { name: "linear_before_reset", type: 2, i: 0 })), /linear_before_reset = 0/],
+      ["weights computed in the graph, not stored", edit(lstm, (n) => ({ ...n, input: n.input.map((x, i) => (i === 1 ? "computed" : x)) })), /W \(computed\) is not a constant/],
+    ] as const)("%s", (_, bytes, message) => {
+      const r = importRecurrentLayer(bytes);
+      expect(E.isLeft(r) ? r.left : "accepted").toMatch(message);
+    });
+  });
+});
