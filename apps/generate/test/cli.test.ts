@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { charlmFiles, continueIds, parseCharlmModel } from "@gated/models";
+import { onnxMetadata } from "@gated/onnx";
 import * as E from "fp-ts/lib/Either.js";
+import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 
 const main = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
@@ -57,6 +59,38 @@ describe("generate CLI", () => {
     write("m1-page/config.json", files["config.json"]);
     write("m1-page/weights.safetensors", files["weights.safetensors"]);
     expect(run(["sample", "--model", "m1-page", "--prime", "天将降大任于是人也", "--length", "20", "--seed", "3"]).stdout.trim()).toBe(cli);
+  });
+
+  it("export writes an ONNX file that ONNX Runtime samples, token by token carrying the state, as greedy 'sample' does; a file it wrote is replaced", async () => {
+    const e = run(["export", "--model", "m1", "--onnx", "m1.onnx"]);
+    expect(e.status, e.stderr).toBe(0);
+    expect(e.stdout).toMatch(/^wrote m1\.onnx \(\d+ bytes\): embedding 8 -> lstm 16 x 1 -> \d+ characters; inputs tokens, h0, c0; outputs logits, hn, cn\n$/);
+    const bytes = readFileSync(join(dir, "m1.onnx"));
+    const vocab = JSON.parse(onnxMetadata(bytes)["gated.vocab"] as string) as string[];
+    const session = await ort.InferenceSession.create(bytes);
+    const zeros = () => new ort.Tensor("float32", new Float32Array(16), [1, 1, 16]);
+    // Greedy decoding: feed the prime, then always the most likely next character.
+    let state: Record<string, ort.Tensor> = { h0: zeros(), c0: zeros() };
+    let logits: Float32Array<ArrayBufferLike> = new Float32Array(0);
+    for (const c of Array.from("天将")) {
+      const out = await session.run({ tokens: new ort.Tensor("int64", BigInt64Array.of(BigInt(vocab.indexOf(c))), [1, 1]), ...state });
+      state = { h0: out.hn as ort.Tensor, c0: out.cn as ort.Tensor };
+      logits = out.logits?.data as Float32Array;
+    }
+    let sampled = "天将";
+    for (let i = 0; i < 25; i++) {
+      const next = logits.indexOf(Math.max(...logits));
+      sampled += vocab[next];
+      const out = await session.run({ tokens: new ort.Tensor("int64", BigInt64Array.of(BigInt(next)), [1, 1]), ...state });
+      state = { h0: out.hn as ort.Tensor, c0: out.cn as ort.Tensor };
+      logits = out.logits?.data as Float32Array;
+    }
+    const cli = run(["sample", "--model", "m1", "--prime", "天将", "--length", "25", "--temperature", "0"]);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(sampled).toBe(cli.stdout.trimEnd());
+    // Exporting again over its own file is allowed (and gives the same bytes).
+    expect(run(["export", "--model", "m1", "--onnx", "m1.onnx"]).status).toBe(0);
+    expect(readFileSync(join(dir, "m1.onnx")).equals(bytes)).toBe(true);
   });
 
   it("eval prints the model's test BPC beside Kneser-Ney n-grams, and --json has the documented fields", () => {

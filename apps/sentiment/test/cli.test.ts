@@ -5,6 +5,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { vocabFromTokens } from "@gated/data";
+import { idsOf, nbFeaturesOf, parseSentimentModel } from "@gated/models/sentiment";
+import * as E from "fp-ts/lib/Either.js";
+import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 
 const main = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
@@ -61,6 +65,36 @@ describe("sentiment CLI", () => {
     expect(JSON.parse(e.stdout).accuracy).toBeGreaterThan(0.5);
   });
 
+  it.each([
+    ["m1", "a GRU with mean pooling"],
+    ["m2", "a bidirectional RNN, last states, naive-Bayes inputs"],
+  ])("export writes an ONNX file whose probabilities in ONNX Runtime are 'predict --json''s (%s: %s)", async (name) => {
+    const e = run(["export", "--model", name, "--onnx", `${name}.onnx`]);
+    expect(e.status, e.stderr).toBe(0);
+    const nb = name === "m2";
+    expect(e.stdout).toMatch(new RegExp(`^wrote ${name}\\.onnx \\(\\d+ bytes\\): .* 2 classes \\(neg, pos\\); inputs tokens, ${nb ? "token_features, lengths, sequence_features" : "lengths"}; output logits\\n$`));
+    const loaded = parseSentimentModel(readFileSync(join(dir, name, "config.json"), "utf8"), readFileSync(join(dir, name, "weights.safetensors")));
+    if (E.isLeft(loaded)) throw new Error(loaded.left);
+    const { model } = loaded.right;
+    const sentences = ["this is great, really great", "awful and broken", "fine", "hate it"];
+    const predicted = run(["predict", "--model", name, "--json", ...sentences]).stdout.trim().split("\n").map((l) => JSON.parse(l).probabilities as Record<string, number>);
+    const session = await ort.InferenceSession.create(readFileSync(join(dir, `${name}.onnx`)));
+    const vocab = vocabFromTokens(model.vocab);
+    for (const [i, text] of sentences.entries()) {
+      const ids = idsOf(vocab, text, model.maxLen);
+      const feeds: Record<string, ort.Tensor> = { tokens: new ort.Tensor("int64", BigInt64Array.from(ids, (v) => BigInt(v)), [1, ids.length]), lengths: new ort.Tensor("int32", Int32Array.of(ids.length), [1]) };
+      if (model.nb) {
+        const f = nbFeaturesOf(model.nb, text, model.maxLen);
+        feeds.token_features = new ort.Tensor("float32", f.tok, [1, ids.length, 4]);
+        feeds.sequence_features = new ort.Tensor("float32", f.sent, [1, 2]);
+      }
+      const logits = Array.from((await session.run(feeds)).logits?.data as Float32Array);
+      const m = Math.max(...logits);
+      const z = logits.reduce((a, v) => a + Math.exp(v - m), 0);
+      for (const [k, c] of model.classes.entries()) expect(Math.abs(Math.exp((logits[k] as number) - m) / z - (predicted[i]?.[c] as number)), `${text}: P(${c})`).toBeLessThan(1e-5);
+    }
+  });
+
   it("handles JSONL data with three classes and custom columns", () => {
     const kinds = [["sunny", "bright"], ["rainy", "wet"], ["snowy", "cold"]] as const;
     const lines = Array.from({ length: 90 }, (_, i) => {
@@ -80,7 +114,7 @@ describe("sentiment CLI", () => {
 
   it("prints help for the app and each command", () => {
     expect(run(["--help"]).stdout).toMatch(/train .*eval .*predict/s);
-    for (const c of ["train", "eval", "predict"]) {
+    for (const c of ["train", "eval", "predict", "export"]) {
       const h = run([c, "--help"]);
       expect(h.status).toBe(0);
       expect(h.stdout).toMatch(new RegExp(`usage: pnpm sentiment ${c}`));

@@ -67,7 +67,7 @@ const cases: Case[] = [
   { what: "an unknown flag", setup: () => ({ args: ["train", ...SMALL, "--epoch", "3", "--out", "model"], keep: join(dir, "model") }), code: 2, message: /^sentiment train: unknown option --epoch$/ },
   { what: "a flag without its value", setup: () => ({ args: ["train", ...SMALL, "--out"], keep: join(dir, "model") }), code: 2, message: /^sentiment train: --out needs a value$/ },
   { what: "a value given to a switch", setup: () => ({ args: ["train", ...SMALL, "--quiet=no"], keep: join(dir, "model") }), code: 2, message: /^sentiment train: --quiet is a switch and takes no value$/ },
-  { what: "an unknown command", setup: () => ({ args: ["trian"], keep: dir }), code: 2, message: /^sentiment: unknown command 'trian' \(commands: train, eval, predict\)$/ },
+  { what: "an unknown command", setup: () => ({ args: ["trian"], keep: dir }), code: 2, message: /^sentiment: unknown command 'trian' \(commands: train, eval, predict, export\)$/ },
   { what: "help for an unknown command", setup: () => ({ args: ["help", "trian"], keep: dir }), code: 2, message: /^sentiment: no command 'trian'/ },
   { what: "a model too big for memory", setup: () => ({ args: ["train", ...SMALL, "--hidden", "4096", "--embed", "4096", "--layers", "8", "--out", "model"], keep: join(dir, "model") }), code: 2, message: /^sentiment train: error: this model would need about \d+(\.\d)? GiB to train \(parameters .*\), over the limit of 3\.0 GiB/ },
   { what: "a data file over --data-limit", setup: () => ({ args: ["train", ...SMALL, "--data-limit", "1K", "--out", "model"], keep: join(dir, "model") }), code: 1, message: /small\.csv: is 2\.\d KiB|small\.csv: is 0\.0 MiB, over the limit of 0\.0 MiB|over the limit/ },
@@ -90,6 +90,9 @@ const cases: Case[] = [
     message: /weights\.safetensors' does not match config\.json \(lstm with input size 4, hidden size 4, 1 layer\): rnn\.weight_ih_l0 should be \[16, 4\], found \[12, 4\];.* the file holds a GRU with input size 4, hidden size 4, 1 layer$/,
   },
   { what: "predict without --model", setup: () => ({ args: ["predict", "hi"], keep: dir }), code: 2, message: /^sentiment predict: --model DIR is required/ },
+  { what: "export --onnx onto the data file", setup: () => ({ args: ["export", "--model", "model", "--onnx", "small.csv"], keep: join(dir, "small.csv") }), code: 2, message: /^sentiment export: error: --onnx 'small\.csv' already exists and is not an ONNX file this program wrote: it is left alone/ },
+  { what: "export --onnx onto the model folder", setup: () => ({ args: ["export", "--model", "model", "--onnx", "model"], keep: join(dir, "model") }), code: 2, message: /^sentiment export: error: --onnx 'model' is a folder, not a file name/ },
+  { what: "export without --model", setup: () => ({ args: ["export", "--onnx", "x.onnx"], keep: dir }), code: 2, message: /^sentiment export: --model DIR is required/ },
   { what: "predict with non-UTF-8 stdin", setup: () => ({ args: ["predict", "--model", "model"], keep: join(dir, "model"), input: "caf\xe9 ok\n" }), code: 1, message: /^sentiment predict: error: standard input:1: is not valid UTF-8 text/ },
 ];
 

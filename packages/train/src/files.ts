@@ -1,5 +1,5 @@
 // Single files written atomically, and the checked reading of a model folder's config.json.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { printable } from "./cli.js";
 import { basename, dirname, join } from "node:path";
 
@@ -9,6 +9,20 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   writeFileSync(tmp, data);
   renameSync(tmp, path);
+}
+
+/**
+ * Why a single output file (an export) cannot be written at `path`, or undefined when it can: the path must be new, or
+ * a file this program wrote before (`ours` recognises its bytes), which is then replaced. A folder, or anybody
+ * else's file, is refused and left alone. The message names the option (`flag`) and the path as the user gave it
+ * (`shown`); `kind` names the format ("ONNX").
+ */
+export function newFileProblem(path: string, o: { readonly flag: string; readonly shown: string; readonly kind: string; readonly ours: (bytes: Uint8Array) => boolean }): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const where = printable(o.shown);
+  if (!statSync(path).isFile()) return `${o.flag} '${where}' is a folder, not a file name: give the file to write, e.g. ${o.flag} ${join(where, `model.${o.kind.toLowerCase()}`)}`;
+  if (statSync(path).size > 2 ** 31 || !o.ours(readFileSync(path))) return `${o.flag} '${where}' already exists and is not an ${o.kind} file this program wrote: it is left alone; choose a new file name (or move that file away yourself)`;
+  return undefined;
 }
 
 /**
