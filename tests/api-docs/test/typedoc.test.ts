@@ -15,7 +15,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 /** Every entry point each package exports, as TypeDoc names its module page. */
 function modulePages(): string[] {
   const pages: string[] = [];
-  for (const name of ["kernels", "random", "autograd", "nn", "data", "datasets", "counting", "train", "models"]) {
+  for (const name of ["kernels", "random", "autograd", "nn", "data", "datasets", "counting", "train", "models", "onnx"]) {
     const exports = JSON.parse(readFileSync(join(repo, "packages", name, "package.json"), "utf8")).exports as Record<string, unknown>;
     const subpaths = Object.keys(exports).filter((k) => k !== "./package.json");
     if (subpaths.length === 1) pages.push(`_gated_${name}.html`);
@@ -53,7 +53,7 @@ describe("docs/architecture.md", () => {
   it("states each package's imports as its package.json declares them", () => {
     const doc = readFileSync(join(repo, "docs", "architecture.md"), "utf8");
     const rows = [...doc.matchAll(/^\| `@gated\/(\w+)` \| ([^|]+) \|$/gm)];
-    const names = ["kernels", "random", "autograd", "nn", "counting", "data", "datasets", "train", "models"];
+    const names = ["kernels", "random", "autograd", "nn", "counting", "data", "datasets", "train", "models", "onnx"];
     expect(rows.map((r) => r[1]).sort()).toEqual([...names].sort());
     for (const [, name, cell] of rows) {
       const m = JSON.parse(readFileSync(join(repo, "packages", name as string, "package.json"), "utf8"));

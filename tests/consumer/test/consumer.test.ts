@@ -209,6 +209,11 @@ describe("(c) in a browser", () => {
     expect(b.sgemm).toEqual([19, 22, 43, 50]);
     expect(b.bits).toEqual([4146024105, 1351547692, 2718843009]);
     for (const k of ["sgemm", "bits", "ids", "nb", "accuracy", "chart"]) expect(b[k], k).toEqual(n[k]);
+    // An ONNX file written in the browser passes the checks, and its weights read back are the trained ones.
+    const [bo, no] = [b.onnx as { bytes: number; problems: string[]; weight: number[] }, n.onnx as { bytes: number; weight: number[] }];
+    expect(bo.problems).toEqual([]);
+    expect(bo.bytes).toBe(no.bytes);
+    for (const [i, v] of bo.weight.entries()) expect(Math.abs(v - (no.weight[i] as number)), `onnx weight ${i}`).toBeLessThan(1e-4);
     const [bl, nl] = [b.losses as number[], n.losses as number[]];
     expect(bl).toHaveLength(3);
     expect(bl[2]).toBeLessThan(bl[0] as number);

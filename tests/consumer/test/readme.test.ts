@@ -93,7 +93,8 @@ describe("the TypeScript examples", () => {
       writeFileSync(join(project, f), /\bimport\b|\bexport\b/.test(e.code) ? e.code : `${e.code}\nexport {};\n`);
       return f;
     });
-    const config = { compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module: "node16", moduleResolution: "node16", strict: true, noEmit: true, types: [] }, files };
+    // Node's types from the workspace (examples may read files), none installed in the consumer project itself.
+    const config = { compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module: "node16", moduleResolution: "node16", strict: true, noEmit: true, typeRoots: [join(repo, "node_modules", "@types")], types: ["node"] }, files };
     writeFileSync(join(project, "tsconfig.examples.json"), JSON.stringify(config, null, 2));
     const r = spawnSync(join(dirname(fileURLToPath(import.meta.url)), "..", "node_modules", ".bin", "tsc"), ["-p", "tsconfig.examples.json"], { cwd: project, encoding: "utf8" });
     expect(`${r.stdout}${r.stderr}`).toBe("");

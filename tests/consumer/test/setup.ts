@@ -2,7 +2,7 @@
 // workspace: and catalog:) and installs all the tarballs with npm into an empty project in the system's temporary
 // folder, outside the workspace. The tests read the paths with inject("consumer"); the folder is removed at the end.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,7 @@ export const PACKAGES = [
   { name: "counting", browser: true },
   { name: "train", browser: true },
   { name: "models", browser: true },
+  { name: "onnx", browser: true },
   { name: "datasets", browser: false },
 ] as const;
 
@@ -44,9 +45,9 @@ function run(cmd: string, args: readonly string[], cwd: string): { code: number;
 }
 
 /** Installs tarballs with npm into a new project folder (npm's cache is reused; only the registry is reached). */
-export function npmProject(dir: string, names: readonly string[], tarballOf: Readonly<Record<string, string>>): void {
+export function npmProject(dir: string, names: readonly string[], tarballOf: Readonly<Record<string, string>>, others: Readonly<Record<string, string>> = {}): void {
   mkdirSync(dir, { recursive: true });
-  const dependencies = Object.fromEntries(names.map((n) => [`@gated/${n}`, `file:${tarballOf[n]}`]));
+  const dependencies = { ...Object.fromEntries(names.map((n) => [`@gated/${n}`, `file:${tarballOf[n]}`])), ...others };
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies }, null, 2));
   const r = run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", "--loglevel=error"], dir);
   if (r.code !== 0) throw new Error(`npm install failed in ${dir}:\n${r.out}`);
@@ -67,7 +68,10 @@ export default function setup(project: TestProject): () => void {
     tarballOf[p.name] = join(tarballs, file);
   }
   const dir = join(work, "project");
-  npmProject(dir, PACKAGES.map((p) => p.name), tarballOf);
+  // ONNX Runtime for @gated/onnx's README example, from the registry as a reader installs it, at the version the
+  // workspace tests against (its install script stays off: the CPU build needs none).
+  const ort = JSON.parse(readFileSync(join(repo, "packages", "onnx", "node_modules", "onnxruntime-node", "package.json"), "utf8")) as { version: string };
+  npmProject(dir, PACKAGES.map((p) => p.name), tarballOf, { "onnxruntime-node": ort.version });
   project.provide("consumer", { work, project: dir, tarballOf });
   return () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
