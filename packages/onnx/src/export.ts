@@ -97,6 +97,7 @@ function shapeProblem(spec: OnnxModelSpec): string | undefined {
  * `tokens` or `inputs`, then `token_features`, `lengths`, `h0`, `c0`, `sequence_features` where they apply; outputs:
  * `logits` (with a head) or `outputs`, then `hn` and (LSTM) `cn`, the final states [layers x directions, batch,
  * hidden] in PyTorch's order (layer by layer, forward before backward). Per-step outputs are zero at padded steps.
+ * The file holds float32 numbers (float64 parameters are rounded to float32).
  *
  * @example
  * const bytes = exportOnnx({ recurrent: { config, params } });
