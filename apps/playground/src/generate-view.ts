@@ -9,6 +9,13 @@ import { $, fmt, intField, modelFilesOf, numField, RunControls, say } from "./ui
 const newWorker = () => new Worker(new URL("./generate-worker.ts", import.meta.url), { type: "module" });
 
 
+/** Offers bytes or text to the browser as a file to save. */
+function download(name: string, data: string | Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([data as BlobPart]));
+  Object.assign(document.createElement("a"), { href: url, download: name }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export function generateView(): void {
   const trainForm = $("gen-train-form") as HTMLFormElement;
   const status = $("gen-status");
@@ -19,6 +26,7 @@ export function generateView(): void {
   const sampleStatus = $("gen-sample-status");
   const sampleButton = $("gen-sample") as HTMLButtonElement;
   const saveButton = $("gen-save") as HTMLButtonElement;
+  const onnxButton = $("gen-onnx") as HTMLButtonElement;
   const output = $("gen-output");
   let trainer: Worker | undefined;
   let sampler: Worker | undefined;
@@ -29,6 +37,7 @@ export function generateView(): void {
     model = m;
     sampleButton.disabled = false;
     saveButton.disabled = false;
+    onnxButton.disabled = false;
   };
   const sampleOptions = (): SampleOptions | string => {
     const f = { length: intField("gen-length", "Characters", 1, 5000), temperature: numField("gen-temperature", "Temperature", 0, 10), topK: intField("gen-topk", "Top-k", 0, 100_000), topP: numField("gen-topp", "Top-p", 0, 1), seed: intField("gen-sample-seed", "Sampling seed", 0, 1_000_000), beam: intField("gen-beam", "Beam width", 0, 16) };
@@ -182,13 +191,22 @@ export function generateView(): void {
 
   saveButton.addEventListener("click", () => {
     if (model === undefined) return;
-    for (const [name, data] of [["config.json", model.config], ["weights.safetensors", model.weights]] as const) {
-      const url = URL.createObjectURL(new Blob([data as BlobPart]));
-      const a = Object.assign(document.createElement("a"), { href: url, download: name });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    }
+    download("config.json", model.config);
+    download("weights.safetensors", model.weights);
     say(sampleStatus, "Saved config.json and weights.safetensors: put them in one folder to use it with pnpm generate sample --model.");
+  });
+
+  onnxButton.addEventListener("click", async () => {
+    if (model === undefined) return;
+    sampler ??= newWorker();
+    try {
+      const { result } = await startTraining<GenerateRequest, never, never, GenerateResult>(sampler, { kind: "onnx", model }).done;
+      if (result.kind !== "onnx") return;
+      download("charlm.onnx", result.bytes);
+      say(sampleStatus, `Saved charlm.onnx (${fmt(result.bytes.length / 1024, 0)} KiB), for ONNX Runtime or any ONNX engine: inputs ${result.inputs.join(", ")}; outputs ${result.outputs.join(", ")}; the characters are in its metadata (gated.vocab).`);
+    } catch (e) {
+      say(sampleStatus, `Cannot export: ${(e as Error).message}`, true);
+    }
   });
 
   ($("gen-files") as HTMLInputElement).addEventListener("change", async (e) => {

@@ -5,6 +5,7 @@ import { bitsPerCharacter, trainKneserNey } from "@gated/counting";
 import { splitCorpus } from "@gated/data";
 import { type CharlmMeta, CharlmTrainer, type CharlmTraining, charlmFiles, charlmTextProblem, charlmTrainingSize, continueIds, type HistoryPoint, parseCharlmModel, primeOf, streamBpc } from "@gated/models";
 import { threadInfo } from "@gated/kernels";
+import { charlmToOnnx, decodeModel } from "@gated/onnx";
 import { formatBytes, serveTraining, type TrainingJob, trainingMemory } from "@gated/train";
 import * as E from "fp-ts/lib/Either.js";
 import { MOBY_DICK } from "virtual:gated-data";
@@ -33,14 +34,15 @@ export interface SampleOptions {
 
 export type GenerateRequest =
   | { readonly kind: "train"; readonly corpus: "moby" | "lecture" | "own"; readonly text: string; readonly training: Omit<CharlmTraining, "batching" | "schedule">; readonly evalEvery: number; readonly sample: SampleOptions }
-  | { readonly kind: "sample"; readonly model: ModelFiles; readonly sample: SampleOptions };
+  | { readonly kind: "sample"; readonly model: ModelFiles; readonly sample: SampleOptions }
+  | { readonly kind: "onnx"; readonly model: ModelFiles };
 
 export type GenerateProgress =
   | { readonly kind: "data"; readonly trainChars: number; readonly testChars: number; readonly vocab: number; readonly ngram: readonly { readonly order: number; readonly bpc: number }[]; readonly threads: number; readonly whyOne?: string }
   | { readonly kind: "step"; readonly step: number; readonly trainBpc: number; readonly charsPerSecond: number }
   | { readonly kind: "eval"; readonly step: number; readonly trainBpc: number; readonly testBpc: number; readonly sample: string };
 
-export type GenerateResult = { readonly kind: "trained"; readonly files: ModelFiles; readonly steps: number } | { readonly kind: "sampled"; readonly text: string };
+export type GenerateResult = { readonly kind: "trained"; readonly files: ModelFiles; readonly steps: number } | { readonly kind: "sampled"; readonly text: string } | { readonly kind: "onnx"; readonly bytes: Uint8Array; readonly inputs: readonly string[]; readonly outputs: readonly string[] };
 
 
 function sampleText(files: { meta: CharlmMeta; params: Parameters<typeof continueIds>[0] }, s: SampleOptions): string {
@@ -53,10 +55,14 @@ function sampleText(files: { meta: CharlmMeta; params: Parameters<typeof continu
 }
 
 serveTraining(async (r: GenerateRequest, job: TrainingJob<GenerateProgress, ModelFiles>): Promise<GenerateResult> => {
-  if (r.kind === "sample") {
+  if (r.kind === "sample" || r.kind === "onnx") {
     const parsed = parseCharlmModel(r.model.config, r.model.weights);
     if (E.isLeft(parsed)) throw new Error(parsed.left);
-    return { kind: "sampled", text: sampleText(parsed.right, r.sample) };
+    if (r.kind === "sample") return { kind: "sampled", text: sampleText(parsed.right, r.sample) };
+    const bytes = charlmToOnnx(parsed.right.meta, parsed.right.params);
+    if (E.isLeft(bytes)) throw new Error(bytes.left);
+    const graph = decodeModel(bytes.right).graph;
+    return { kind: "onnx", bytes: bytes.right, inputs: graph.input.map((v) => v.name), outputs: graph.output.map((v) => v.name) };
   }
   const text = r.corpus === "moby" ? MOBY_DICK : r.corpus === "lecture" ? LECTURE.repeat(40) : r.text;
   const source = r.corpus === "moby" ? "playground: Moby-Dick, first 100,000 characters" : r.corpus === "lecture" ? "playground: the lecture's sentence x 40" : "playground: your text";

@@ -12,7 +12,9 @@ import { loadSentimentExamples } from "@gated/datasets";
 import { charlmFiles, FLOW_MODELS, type FlowModel, initLm, measureFlow } from "@gated/models";
 import { nbFeatures, parseSentimentModel, predictor, prefixProbabilities } from "@gated/models/sentiment";
 import { random } from "@gated/nn";
+import { onnxMetadata } from "@gated/onnx";
 import * as E from "fp-ts/lib/Either.js";
+import * as ort from "onnxruntime-node";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "../scripts/serve.mjs";
@@ -67,6 +69,29 @@ async function saveModel(page: Page, dir: string): Promise<void> {
   expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(["config.json", "weights.safetensors"]);
   mkdirSync(dir, { recursive: true });
   for (const d of downloads) await d.saveAs(join(dir, d.suggestedFilename()));
+}
+
+/** Greedy text from a character model in ONNX Runtime (Node): the prime fed one character at a time, then always the most likely next one. */
+async function ortGreedy(bytes: Uint8Array, prime: string, length: number): Promise<string> {
+  const vocab = JSON.parse(onnxMetadata(bytes)["gated.vocab"] as string) as string[];
+  const { hidden, layers } = JSON.parse(onnxMetadata(bytes)["gated.config"] as string) as { hidden: number; layers: number };
+  const session = await ort.InferenceSession.create(bytes);
+  const zeros = () => new ort.Tensor("float32", new Float32Array(layers * hidden), [layers, 1, hidden]);
+  let state: Record<string, ort.Tensor> = Object.fromEntries(session.inputNames.filter((n) => n !== "tokens").map((n) => [n, zeros()]));
+  let text = prime;
+  let logits: Float32Array = new Float32Array(0);
+  const feed = async (id: number) => {
+    const out = await session.run({ tokens: new ort.Tensor("int64", BigInt64Array.of(BigInt(id)), [1, 1]), ...state });
+    state = Object.fromEntries(Object.keys(state).map((n) => [n, out[n === "h0" ? "hn" : "cn"] as ort.Tensor]));
+    logits = out.logits?.data as Float32Array;
+  };
+  for (const c of Array.from(prime)) await feed(vocab.indexOf(c));
+  for (let i = 0; i < length; i++) {
+    const next = logits.indexOf(Math.max(...logits));
+    text += vocab[next];
+    await feed(next);
+  }
+  return text;
 }
 
 const longTasksSince = (page: Page, since: number) => page.evaluate((t) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((e) => e.start >= t), since);
@@ -175,6 +200,21 @@ describe("the generate view", () => {
       const cliText = spawnSync(process.execPath, [cli, "sample", "--model", saved, "--prime", "天将", "--length", "40", ...flags], { encoding: "utf8" }).stdout.trimEnd();
       expect(await page.textContent("#gen-output"), flags.join(" ")).toBe(cliText);
     }
+    // Export ONNX: ONNX Runtime in Node, fed the prime and then its own most likely character, writes the page's
+    // greedy text.
+    await page.fill("#gen-temperature", "0");
+    await page.fill("#gen-beam", "0");
+    const beforeGreedy = await page.getAttribute("#gen-output", "data-sampled");
+    await page.click("#gen-sample");
+    await page.waitForFunction((b) => document.getElementById("gen-output")?.dataset.sampled !== b, beforeGreedy);
+    const greedy = (await page.textContent("#gen-output")) ?? "";
+    const exported = page.waitForEvent("download");
+    await page.click("#gen-onnx");
+    const file = await exported;
+    expect(file.suggestedFilename()).toBe("charlm.onnx");
+    await file.saveAs(join(work, "page.onnx"));
+    await expect.poll(() => page.textContent("#gen-sample-status")).toMatch(/^Saved charlm\.onnx \(\d+ KiB\), for ONNX Runtime or any ONNX engine: inputs tokens, h0, c0; outputs logits, hn, cn; the characters are in its metadata \(gated\.vocab\)\.$/);
+    expect(await ortGreedy(readFileSync(join(work, "page.onnx")), "天将", 40)).toBe(greedy);
     await page.screenshot({ path: join(shots, "generate-lecture.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
