@@ -2,15 +2,14 @@
 // unique names, typed inputs and outputs with symbolic dimensions.
 import { AttributeType, type Attribute, DataType, type Dimension, type GraphMessage, type NodeMessage, type TensorMessage, type ValueInfo } from "./proto.js";
 
-export type AttributeValue = number | string | readonly number[] | readonly string[] | { readonly float: number } | { readonly floats: readonly number[] };
+/** An attribute's value: an int, a string, ints or strings (the exporter writes no float attributes). */
+export type AttributeValue = number | string | readonly number[] | readonly string[];
 
 const utf8 = new TextEncoder();
 
 function attribute(name: string, v: AttributeValue): Attribute {
   if (typeof v === "number") return { name, type: AttributeType.INT, i: v };
   if (typeof v === "string") return { name, type: AttributeType.STRING, s: utf8.encode(v) };
-  if ("float" in v) return { name, type: AttributeType.FLOAT, f: v.float };
-  if ("floats" in v) return { name, type: AttributeType.FLOATS, floats: v.floats };
   if (v.every((x) => typeof x === "string")) return { name, type: AttributeType.STRINGS, strings: (v as readonly string[]).map((s) => utf8.encode(s)) };
   return { name, type: AttributeType.INTS, ints: v as readonly number[] };
 }

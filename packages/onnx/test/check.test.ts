@@ -42,6 +42,16 @@ describe("checkOnnxModel", () => {
     ["an attribute twice", () => editNode(0, (n) => ({ ...n, attribute: [...(n.attribute ?? []), ...(n.attribute ?? [])] })), /repeats attribute perm/],
     ["a required attribute missing", () => editNode(lstmAt, (n) => ({ ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== "hidden_size") })), /lacks the required attribute hidden_size/],
     ["recurrent weights that do not fit hidden_size", () => editNode(lstmAt, (n) => ({ ...n, attribute: (n.attribute ?? []).map((a) => (a.name === "hidden_size" ? { ...a, i: 5 } : a)) })), /W is \[2, 16, 3\], not \[2, 20, input\]/],
+    ["a graph without a name", () => withGraph((g) => ({ ...g, name: "" })), /^the graph has no name$/],
+    ["a model without a graph", () => withModel((m) => ({ ...m, graph: undefined as never })), /^the model has no graph$/],
+    ["an input without a name", () => withGraph((g) => ({ ...g, input: g.input.map((v, i) => (i === 0 ? { ...v, name: "" } : v)) })), /^a graph input has no name$/],
+    ["negative dims", () => withGraph((g) => ({ ...g, initializer: g.initializer.map((t, i) => (i === 0 ? { ...t, dims: [-2, 16, 3] } : t)) })), /^initializer W_l0 has dims \[-2, 16, 3\]$/],
+    ["an unknown data type", () => withGraph((g) => ({ ...g, initializer: g.initializer.map((t, i) => (i === 0 ? { ...t, dataType: 16 } : t)) })), /^initializer W_l0 has data type 16, which this checker does not know$/],
+    ["an initializer without a name", () => withGraph((g) => ({ ...g, initializer: [...g.initializer, { ...(g.initializer[0] as GraphMessage["initializer"][number]), name: "" }] })), /^an initializer has no name$/],
+    ["an empty required input", () => editNode(0, (n) => ({ ...n, input: [""] })), /^node 0 \(Transpose Transpose_node\): required input 0 is empty$/],
+    ["too many outputs", () => editNode(0, (n) => ({ ...n, output: [...n.output, "extra"] })), /^node 0 \(Transpose Transpose_node\) has 2 outputs; Transpose gives 1 to 1$/],
+    ["an output listed twice", () => withGraph((g) => ({ ...g, output: [...g.output, g.output[0] as GraphMessage["output"][number]] })), /^graph output outputs is listed twice$/],
+    ["no outputs", () => withGraph((g) => ({ ...g, output: [] })), /^the graph has no outputs$/],
     ["one direction declared for two directions' weights", () => editNode(lstmAt, (n) => ({ ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== "direction") })), /R is \[2, 16, 4\], not \[1, 16, 4\]/],
   ] as const)("reports %s", (_, make, problem) => {
     const problems = checkOnnxModel(make());

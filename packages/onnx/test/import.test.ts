@@ -8,8 +8,8 @@ import { tensorFromArray, transpose } from "@gated/autograd";
 import * as E from "fp-ts/lib/Either.js";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { decodeModel, exportOnnx, importRecurrentLayer } from "../src/index.js";
-import { encodeModel, type ModelMessage, type NodeMessage } from "../src/proto.js";
+import { decodeModel, exportOnnx, importRecurrentLayer, tensorData } from "../src/index.js";
+import { encodeModel, type ModelMessage, type NodeMessage, type TensorMessage } from "../src/proto.js";
 import { recurrent } from "@gated/nn";
 
 const here = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
@@ -71,6 +71,20 @@ describe("importRecurrentLayer on files torch.onnx.export wrote", () => {
     }
   });
 
+  it("reads weights stored as float_data, and as Constant nodes, as it reads raw_data", () => {
+    const m = decodeModel(readFileSync(join(here, "lstm.onnx")));
+    const node = m.graph.node.find((n) => n.opType === "LSTM") as NodeMessage;
+    const [wName, rName] = [node.input[1] as string, node.input[2] as string];
+    const floats = (t: TensorMessage) => Array.from(tensorData(t) as Float32Array);
+    const initializer = m.graph.initializer.flatMap((t) => (t.name === rName ? [] : t.name === wName ? [{ name: t.name, dims: t.dims, dataType: t.dataType, floatData: floats(t) }] : [t]));
+    const r = m.graph.initializer.find((t) => t.name === rName) as TensorMessage;
+    const constant: NodeMessage = { input: [], output: [rName], opType: "Constant", attribute: [{ name: "value", type: 4, t: { ...r, name: "" } }] };
+    const edited = importRecurrentLayer(encodeModel({ ...m, graph: { ...m.graph, initializer, node: [constant, ...m.graph.node] } }));
+    const original = importRecurrentLayer(readFileSync(join(here, "lstm.onnx")));
+    if (E.isLeft(edited) || E.isLeft(original)) throw new Error("not read");
+    for (const [k, t] of Object.entries(original.right.params)) expect(Array.from((edited.right.params[k] as typeof t).toArray()), k).toEqual(Array.from(t.toArray()));
+  });
+
   describe("refuses, saying why", () => {
     const lstm = decodeModel(readFileSync(join(here, "lstm.onnx")));
     const gru = decodeModel(readFileSync(join(here, "gru.onnx")));
@@ -78,6 +92,8 @@ describe("importRecurrentLayer on files torch.onnx.export wrote", () => {
     const edit = (m: ModelMessage, f: (n: NodeMessage) => NodeMessage): Uint8Array => encodeModel({ ...m, graph: { ...m.graph, node: m.graph.node.map((n) => (["LSTM", "GRU", "RNN"].includes(n.opType) ? f(n) : n)) } });
     const attr = (n: NodeMessage, a: { name: string; type: number; i?: number; f?: number; s?: Uint8Array; strings?: Uint8Array[] }): NodeMessage => ({ ...n, attribute: [...(n.attribute ?? []).filter((x) => x.name !== a.name), a] });
     const text = (s: string) => new TextEncoder().encode(s);
+    /** The model with one initializer (W, by default) changed. */
+    const initializers = (m: ModelMessage, f: (t: TensorMessage) => TensorMessage, name = "onnx::LSTM_89"): Uint8Array => encodeModel({ ...m, graph: { ...m.graph, initializer: m.graph.initializer.map((t) => (t.name === name ? f(t) : t)) } });
     it.each([
       ["bytes that are not ONNX", Uint8Array.of(0xff, 0xff, 0xff, 0xff), /^not an ONNX file/],
       ["a file with no recurrent operator", encodeModel({ ...lstm, graph: { ...lstm.graph, node: lstm.graph.node.filter((n) => n.opType !== "LSTM") } }), /^the ONNX file holds 0 recurrent operators/],
@@ -89,6 +105,14 @@ describe("importRecurrentLayer on files torch.onnx.export wrote", () => {
       ["other activations", edit(lstm, (n) => attr(n, { name: "activations", type: 8, strings: ["Sigmoid", "Relu", "Tanh"].map(text) })), /activations are Sigmoid, Relu, Tanh/],
       ["a GRU without linear_before_reset", edit(gru, (n) => attr(n, { name: "linear_before_reset", type: 2, i: 0 })), /linear_before_reset = 0/],
       ["weights computed in the graph, not stored", edit(lstm, (n) => ({ ...n, input: n.input.map((x, i) => (i === 1 ? "computed" : x)) })), /W \(computed\) is not a constant/],
+      ["float64 weights", initializers(lstm, (t) => ({ ...t, dataType: 11 })), /^onnx::LSTM_89 holds data type 11, not float32 \(1\)$/],
+      ["weights in an external file", initializers(lstm, (t) => ({ ...t, dataLocation: 1 })), /^onnx::LSTM_89 is stored in an external file, which this reader does not follow$/],
+      ["raw data of the wrong length", initializers(lstm, (t) => ({ ...t, rawData: (t.rawData as Uint8Array).subarray(4) })), /^onnx::LSTM_89 has 188 bytes of data for 48 float32 values$/],
+      ["float data of the wrong length", initializers(lstm, (t) => ({ name: t.name, dims: t.dims, dataType: 1, floatData: [1, 2] })), /^onnx::LSTM_89 has 2 float values for dims \[1, 16, 3\]$/],
+      ["no hidden_size", edit(lstm, (n) => ({ ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== "hidden_size") })), /^the LSTM operator has no hidden_size$/],
+      ["an unknown direction", edit(lstm, (n) => attr(n, { name: "direction", type: 3, s: text("sideways") })), /^the LSTM operator's direction is "sideways"$/],
+      ["B of the wrong size", initializers(lstm, (t) => (t.name === "onnx::LSTM_91" ? { ...t, dims: [1, 16], rawData: (t.rawData as Uint8Array).subarray(0, 64) } : t), "onnx::LSTM_91"), /^B holds 16 values, not 1 x 32$/],
+      ["an RNN with a Sigmoid", edit(decodeModel(readFileSync(join(here, "rnn-tanh.onnx"))), (n) => attr(n, { name: "activations", type: 8, strings: [text("Sigmoid")] })), /^the RNN operator's activations are Sigmoid; PyTorch's RNN takes Tanh or Relu$/],
     ] as const)("%s", (_, bytes, message) => {
       const r = importRecurrentLayer(bytes);
       expect(E.isLeft(r) ? r.left : "accepted").toMatch(message);
