@@ -75,7 +75,7 @@ export class GraphBuilder {
    * starts with "=", for a graph output).
    */
   node(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Record<string, AttributeValue> = {}): string[] {
-    const outs = outputs.map((o) => (o === "" ? "" : o.startsWith("=") ? this.exact(o.slice(1)) : this.fresh(o)));
+    const outs = outputs.map((o) => (o.startsWith("=") ? this.exact(o.slice(1)) : this.fresh(o)));
     this.nodes.push({
       input: inputs,
       output: outs,

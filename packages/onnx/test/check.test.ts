@@ -20,6 +20,19 @@ describe("checkOnnxModel", () => {
     expect(checkOnnxModel(bytes.right)).toEqual([]);
   });
 
+  it("accepts optional outputs left unnamed, and a size-0 dimension", () => {
+    const lstm = { mode: "lstm" as const, inputSize: 2, hiddenSize: 3 };
+    const one = exportOnnx({ recurrent: { config: lstm, params: initRecurrent(random.key(2), lstm) } }, { initialStates: false, lengths: false });
+    if (E.isLeft(one)) throw new Error(one.left);
+    const m = decodeModel(one.right);
+    // The LSTM's final states unused: both outputs empty, which is not a name defined twice.
+    const trimmed = encodeModel({
+      ...m,
+      graph: { ...m.graph, node: m.graph.node.map((n) => (n.opType === "LSTM" ? { ...n, output: [n.output[0] as string, "", ""] } : n)), output: m.graph.output.filter((v) => v.name === "outputs").map((v) => ({ ...v, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 0 }, { dimParam: "sequence" }, { dimValue: 3 }] } } } })) },
+    });
+    expect(checkOnnxModel(trimmed)).toEqual([]);
+  });
+
   it.each([
     ["bytes that are not a model", () => Uint8Array.of(0x0a, 0xff), /^not an ONNX model/],
     ["no IR version", () => withModel((m) => ({ ...m, irVersion: 0 })), /^ir_version is 0/],
@@ -52,6 +65,15 @@ describe("checkOnnxModel", () => {
     ["too many outputs", () => editNode(0, (n) => ({ ...n, output: [...n.output, "extra"] })), /^node 0 \(Transpose Transpose_node\) has 2 outputs; Transpose gives 1 to 1$/],
     ["an output listed twice", () => withGraph((g) => ({ ...g, output: [...g.output, g.output[0] as GraphMessage["output"][number]] })), /^graph output outputs is listed twice$/],
     ["no outputs", () => withGraph((g) => ({ ...g, output: [] })), /^the graph has no outputs$/],
+    ["a negative dimension", () => withGraph((g) => ({ ...g, input: g.input.map((v, i) => (i === 0 ? { ...v, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: -1 }] } } } } : v)) })), /^graph input inputs: dimension 0 is neither a size nor a named dimension$/],
+    ["an empty dimension name", () => withGraph((g) => ({ ...g, input: g.input.map((v, i) => (i === 0 ? { ...v, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "" }] } } } } : v)) })), /^graph input inputs: dimension 0 is neither a size nor a named dimension$/],
+    ["an int attribute without its value", () => editNode(lstmAt, (n) => ({ ...n, attribute: (n.attribute ?? []).map((a) => (a.name === "hidden_size" ? { name: a.name, type: a.type } : a)) })), /attribute hidden_size of type 2 does not hold a value in its field/],
+    ["a float-list attribute without values", () => editNode(lstmAt, (n) => ({ ...n, attribute: [...(n.attribute ?? []), { name: "activation_alpha", type: AttributeType.FLOATS }] })), /attribute activation_alpha of type 6 does not hold a value in its field/],
+    ["an attribute of a type no field holds", () => editNode(0, (n) => ({ ...n, attribute: [{ name: "perm", type: 99 }] })), /attribute perm has type 99, Transpose wants 7/],
+    ["R of the wrong shape", () => withGraph((g) => ({ ...g, initializer: g.initializer.map((t) => (t.name === "R_l0" ? { ...t, dims: [2, 16, 2, 2] } : t)) })), /R is \[2, 16, 2, 2\], not \[2, 16, 4\]/],
+    ["B of the wrong shape", () => withGraph((g) => ({ ...g, initializer: g.initializer.map((t) => (t.name === "B_l0" ? { ...t, dims: [2, 16, 2] } : t)) })), /B is \[2, 16, 2\], not \[2, 32\]/],
+    ["B of the wrong width", () => withGraph((g) => ({ ...g, initializer: g.initializer.map((t) => (t.name === "B_l0" ? { ...t, dims: [4, 16] } : t)) })), /B is \[4, 16\], not \[2, 32\]/],
+    ["W of the wrong rank", () => withGraph((g) => ({ ...g, initializer: g.initializer.map((t) => (t.name === "W_l0" ? { ...t, dims: [2, 48] } : t)) })), /W is \[2, 48\], not \[2, 16, input\]/],
     ["one direction declared for two directions' weights", () => editNode(lstmAt, (n) => ({ ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== "direction") })), /R is \[2, 16, 4\], not \[1, 16, 4\]/],
   ] as const)("reports %s", (_, make, problem) => {
     const problems = checkOnnxModel(make());

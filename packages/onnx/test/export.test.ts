@@ -67,4 +67,40 @@ describe("exportOnnx's declared interface", () => {
     expect(isGatedOnnx(encodeModel({ ...m, producerName: "pytorch" }))).toBe(false);
     expect(isGatedOnnx(Uint8Array.of(1, 2, 3))).toBe(false);
   });
+
+  it("describes itself by default, and writes each RNN's activation per direction", () => {
+    const lstm = { mode: "lstm" as const, inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true };
+    const a = exportOnnx({ recurrent: { config: lstm, params: initRecurrent(random.key(1), lstm) } });
+    if (E.isLeft(a)) throw new Error(a.left);
+    expect(decodeModel(a.right).docString).toBe("2 LSTM layers, bidirectional, hidden size 3");
+    for (const [mode, want] of [["rnn_relu", ["Relu", "Relu"]], ["rnn_tanh", ["Tanh", "Tanh"]]] as const) {
+      const config = { mode, inputSize: 2, hiddenSize: 3, bidirectional: true };
+      const b = exportOnnx({ recurrent: { config, params: initRecurrent(random.key(1), config) } });
+      if (E.isLeft(b)) throw new Error(b.left);
+      const node = decodeModel(b.right).graph.node.find((n) => n.opType === "RNN");
+      const activations = node?.attribute?.find((x) => x.name === "activations")?.strings?.map((x) => new TextDecoder().decode(x));
+      expect(activations, mode).toEqual(want);
+    }
+  });
+
+  it("refuses every part that does not fit, naming it", () => {
+    const gru = { mode: "gru" as const, inputSize: 2, hiddenSize: 4, bidirectional: true };
+    const params = initRecurrent(random.key(1), gru);
+    const bad = (spec: Parameters<typeof exportOnnx>[0]) => {
+      const r = exportOnnx(spec);
+      return E.isLeft(r) ? r.left : "accepted";
+    };
+    expect(bad({ embedding: tensorFromArray(new Float32Array(8), [2, 2, 2]), recurrent: { config: gru, params } })).toBe("the embedding must be [vocabulary, size], got [2, 2, 2]");
+    expect(bad({ tokenFeatures: 2, recurrent: { config: gru, params } })).toBe("tokenFeatures needs an embedding (without one, the inputs are the features)");
+    expect(bad({ tokenFeatures: 1.5, recurrent: { config: gru, params } })).toBe("tokenFeatures must be a whole number >= 0, got 1.5");
+    expect(bad({ recurrent: { config: gru, params }, pooling: "max", sequenceFeatures: -1 })).toBe("sequenceFeatures must be a whole number >= 0, got -1");
+    const { weight_ih_l0_reverse: _, ...forwardOnly } = params;
+    expect(bad({ recurrent: { config: gru, params: forwardOnly } })).toBe("the recurrent parameters have no weight_ih_l0_reverse");
+    expect(bad({ recurrent: { config: gru, params: { ...params, weight_ih_l0: tensorFromArray(new Float32Array(12), [12]) } } })).toBe("weight_ih_l0 must be [12, 2], got [12]");
+    const weight = tensorFromArray(new Float32Array(16), [2, 8]);
+    expect(bad({ recurrent: { config: gru, params }, head: { weight, bias: tensorFromArray(new Float32Array(3), [3]) } })).toBe("the head's bias must be [2], got [3]");
+    expect(bad({ recurrent: { config: gru, params }, head: { weight, bias: tensorFromArray(new Float32Array(2), [1, 2]) } })).toBe("the head's bias must be [2], got [1, 2]");
+    expect(bad({ recurrent: { config: gru, params }, head: { weight: tensorFromArray(new Float32Array(8), [8]) } })).toBe("the head's weight must be [outputs, 8], got [8]");
+    expect(bad({ recurrent: { config: gru, params }, head: { weight } })).toBe("accepted");
+  });
 });

@@ -10,7 +10,7 @@ import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { decodeModel, exportOnnx, importRecurrentLayer, tensorData } from "../src/index.js";
 import { encodeModel, type ModelMessage, type NodeMessage, type TensorMessage } from "../src/proto.js";
-import { recurrent } from "@gated/nn";
+import { initRecurrent, random, recurrent } from "@gated/nn";
 
 const here = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 interface Case {
@@ -85,6 +85,28 @@ describe("importRecurrentLayer on files torch.onnx.export wrote", () => {
     for (const [k, t] of Object.entries(original.right.params)) expect(Array.from((edited.right.params[k] as typeof t).toArray()), k).toEqual(Array.from(t.toArray()));
   });
 
+  it("takes what PyTorch's layers also are: a one-unit layer, input_forget = 0, explicit default activations, no bias, an RNN without activations", () => {
+    const one = { mode: "lstm" as const, inputSize: 2, hiddenSize: 1 };
+    const tiny = exportOnnx({ recurrent: { config: one, params: initRecurrent(random.key(1), one) } });
+    if (E.isLeft(tiny)) throw new Error(tiny.left);
+    expect(E.isRight(importRecurrentLayer(tiny.right))).toBe(true);
+    const lstm = decodeModel(readFileSync(join(here, "lstm.onnx")));
+    const text = (s: string) => new TextEncoder().encode(s);
+    const withAttrs = (m: ModelMessage, op: string, extra: NodeMessage["attribute"], input?: (i: readonly string[]) => string[]) =>
+      encodeModel({ ...m, graph: { ...m.graph, node: m.graph.node.map((n) => (n.opType === op ? { ...n, input: input ? input(n.input) : n.input, attribute: [...(n.attribute ?? []).filter((a) => !(extra ?? []).some((e) => e.name === a.name)), ...(extra ?? [])] } : n)) } });
+    const defaults = importRecurrentLayer(withAttrs(lstm, "LSTM", [{ name: "input_forget", type: 2, i: 0 }, { name: "activations", type: 8, strings: ["Sigmoid", "Tanh", "Tanh"].map(text) }]));
+    expect(E.isRight(defaults) && defaults.right.config.mode).toBe("lstm");
+    const gru = decodeModel(readFileSync(join(here, "gru.onnx")));
+    expect(E.isRight(importRecurrentLayer(withAttrs(gru, "GRU", [{ name: "activations", type: 8, strings: ["Sigmoid", "Tanh"].map(text) }])))).toBe(true);
+    const noBias = importRecurrentLayer(withAttrs(lstm, "LSTM", [], (i) => i.map((x, k) => (k === 3 ? "" : x))));
+    if (E.isLeft(noBias)) throw new Error(noBias.left);
+    expect(Array.from(noBias.right.params.bias_ih_l0?.toArray() ?? [1])).toEqual(new Array(16).fill(0));
+    expect(Array.from(noBias.right.params.bias_hh_l0?.toArray() ?? [1])).toEqual(new Array(16).fill(0));
+    const rnn = decodeModel(readFileSync(join(here, "rnn-tanh.onnx")));
+    const plain = importRecurrentLayer(encodeModel({ ...rnn, graph: { ...rnn.graph, node: rnn.graph.node.map((n) => (n.opType === "RNN" ? { ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== "activations") } : n)) } }));
+    expect(E.isRight(plain) && plain.right.config.mode).toBe("rnn_tanh");
+  });
+
   describe("refuses, saying why", () => {
     const lstm = decodeModel(readFileSync(join(here, "lstm.onnx")));
     const gru = decodeModel(readFileSync(join(here, "gru.onnx")));
@@ -112,6 +134,15 @@ describe("importRecurrentLayer on files torch.onnx.export wrote", () => {
       ["no hidden_size", edit(lstm, (n) => ({ ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== "hidden_size") })), /^the LSTM operator has no hidden_size$/],
       ["an unknown direction", edit(lstm, (n) => attr(n, { name: "direction", type: 3, s: text("sideways") })), /^the LSTM operator's direction is "sideways"$/],
       ["B of the wrong size", initializers(lstm, (t) => (t.name === "onnx::LSTM_91" ? { ...t, dims: [1, 16], rawData: (t.rawData as Uint8Array).subarray(0, 64) } : t), "onnx::LSTM_91"), /^B holds 16 values, not 1 x 32$/],
+      ["input_forget = 1 (coupled gates)", edit(lstm, (n) => attr(n, { name: "input_forget", type: 2, i: 1 })), /^the LSTM operator sets input_forget, which PyTorch's layers do not have$/],
+      ["activation_alpha", edit(lstm, (n) => attr(n, { name: "activation_alpha", type: 6, floats: [0.5] } as never)), /^the LSTM operator sets activation_alpha/],
+      ["a GRU with other activations", edit(gru, (n) => attr(n, { name: "activations", type: 8, strings: ["Sigmoid", "Relu"].map(text) })), /^the GRU operator's activations are Sigmoid, Relu, not PyTorch's Sigmoid, Tanh$/],
+      ["a bidirectional RNN with two activations", edit(decodeModel(readFileSync(join(here, "rnn-relu-bidirectional.onnx"))), (n) => attr(n, { name: "activations", type: 8, strings: ["Relu", "Tanh"].map(text) })), /^the RNN operator's activations are Relu, Tanh; PyTorch's RNN takes Tanh or Relu$/],
+      ["no W", edit(lstm, (n) => ({ ...n, input: n.input.map((x, i) => (i === 1 ? "" : x)) })), /^the LSTM operator's W \(absent\) is not a constant of the file/],
+      ["R of the wrong size", initializers(lstm, (t) => ({ ...t, dims: [1, 16, 3], rawData: (t.rawData as Uint8Array).subarray(0, 192) }), "onnx::LSTM_90"), /^R holds 48 values, not 1 x 16 x 4$/],
+      ["W that fits no input size", initializers(lstm, (t) => ({ ...t, dims: [1, 8], rawData: (t.rawData as Uint8Array).subarray(0, 32) })), /^W holds 8 values, not 1 x 16 x input size$/],
+      ["an R that is not stored", edit(lstm, (n) => ({ ...n, input: n.input.map((x, i) => (i === 2 ? "computed" : x)) })), /^the LSTM operator's R \(computed\) is not a constant/],
+      ["a B that is not stored", edit(lstm, (n) => ({ ...n, input: n.input.map((x, i) => (i === 3 ? "computed" : x)) })), /^the LSTM operator's B \(computed\) is not a constant/],
       ["an RNN with a Sigmoid", edit(decodeModel(readFileSync(join(here, "rnn-tanh.onnx"))), (n) => attr(n, { name: "activations", type: 8, strings: [text("Sigmoid")] })), /^the RNN operator's activations are Sigmoid; PyTorch's RNN takes Tanh or Relu$/],
     ] as const)("%s", (_, bytes, message) => {
       const r = importRecurrentLayer(bytes);

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { charlmToOnnx, checkOnnxModel, exportOnnx, onnxMetadata, sentimentToOnnx } from "../src/index.js";
+import { charlmToOnnx, checkOnnxModel, decodeModel, exportOnnx, onnxMetadata, sentimentToOnnx } from "../src/index.js";
 
 const MODES: readonly Mode[] = ["lstm", "gru", "rnn_tanh", "rnn_relu"];
 
@@ -117,6 +117,7 @@ describe("the character model in ONNX Runtime", () => {
     const params = initLm(random.key(3), config, V);
     const bytes = right(charlmToOnnx({ config, vocab }, params));
     expect(onnxMetadata(bytes)).toEqual({ "gated.kind": "gated-charlm", "gated.vocab": JSON.stringify(vocab), "gated.config": JSON.stringify(config) });
+    expect(decodeModel(bytes).docString).toBe(`gated character language model: embedding 5, ${cell} 7 x 2, linear to 10 characters`);
     const s = await session(bytes);
     expect(s.inputNames).toEqual(cell === "lstm" ? ["tokens", "h0", "c0"] : ["tokens", "h0"]);
     const B = 2;
@@ -158,6 +159,7 @@ describe("the character model in ONNX Runtime", () => {
 describe("the sentence classifier in ONNX Runtime", () => {
   const cases: [string, ModelConfig][] = [
     ["LSTM, last state", { cell: "lstm", embed: 6, hidden: 5, layers: 1, bidirectional: false, pooling: "last", dropout: 0.3 }],
+    ["bidirectional LSTM, two layers, last states", { cell: "lstm", embed: 4, hidden: 3, layers: 2, bidirectional: true, pooling: "last", dropout: 0 }],
     ["bidirectional GRU, two layers, max pooling", { cell: "gru", embed: 4, hidden: 3, layers: 2, bidirectional: true, pooling: "max", dropout: 0 }],
     ["tanh RNN, mean pooling", { cell: "rnn", embed: 3, hidden: 4, layers: 1, bidirectional: false, pooling: "mean", dropout: 0 }],
     ["bidirectional LSTM, last states, naive-Bayes inputs", { cell: "lstm", embed: 5, hidden: 4, layers: 1, bidirectional: true, pooling: "last", dropout: 0, nbClasses: 3 }],
@@ -170,9 +172,13 @@ describe("the sentence classifier in ONNX Runtime", () => {
     const vocab = ["<pad>", "<unk>", ...Array.from({ length: V - 2 }, (_, i) => `w${i}`)];
     const classes = Array.from({ length: C }, (_, i) => `class${i}`);
     const bytes = right(sentimentToOnnx({ config, vocab, classes, maxLen: 20, data: { source: "test" }, training: {} }, params));
+    expect(decodeModel(bytes).docString).toBe(`gated sentence classifier: embedding ${config.embed}, ${config.bidirectional ? "bidirectional " : ""}${config.cell} ${config.hidden} x ${config.layers}, ${config.pooling} pooling, linear to ${C} classes${config.nbClasses ? " (naive-Bayes inputs)" : ""}`);
     const meta = onnxMetadata(bytes);
     expect(JSON.parse(meta["gated.classes"] as string)).toEqual(classes);
     expect(meta["gated.maxLen"]).toBe("20");
+    expect(meta["gated.kind"]).toBe("gated-sentiment");
+    expect(JSON.parse(meta["gated.vocab"] as string)).toEqual(vocab);
+    expect(JSON.parse(meta["gated.config"] as string)).toEqual(config);
     const s = await session(bytes);
     const B = 4;
     const T = 7;
