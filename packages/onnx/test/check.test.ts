@@ -1,10 +1,11 @@
 // checkOnnxModel finds each kind of fault ONNX's checker finds, one broken copy of a good file at a time (and
 // nothing in the good file).
+import { tensorFromArray } from "@gated/autograd";
 import { initRecurrent, random } from "@gated/nn";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { checkOnnxModel, decodeModel, exportOnnx } from "../src/index.js";
-import { AttributeType, encodeModel, type GraphMessage, type ModelMessage } from "../src/proto.js";
+import { checkOnnxModel, decodeModel, exportOnnx, type OperatorSchema, SCHEMAS } from "../src/index.js";
+import { AttributeType, DataType, encodeModel, type GraphMessage, type ModelMessage } from "../src/proto.js";
 
 const config = { mode: "lstm" as const, inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true };
 const bytes = exportOnnx({ recurrent: { config, params: initRecurrent(random.key(1), config) }, pooling: "max" });
@@ -78,5 +79,70 @@ describe("checkOnnxModel", () => {
   ] as const)("reports %s", (_, make, problem) => {
     const problems = checkOnnxModel(make());
     expect(problems.some((p) => problem.test(p)), problems.join("\n")).toBe(true);
+  });
+
+  describe("holds every operator the exporter writes to its schema's arity and attributes", () => {
+    // Files that use every operator of SCHEMAS between them: mean and max pooling with a head, per-step with a head.
+    const lstm = { mode: "lstm" as const, inputSize: 3, hiddenSize: 2, numLayers: 2 };
+    const gru = { mode: "gru" as const, inputSize: 3, hiddenSize: 2 };
+    const rnn = { mode: "rnn_relu" as const, inputSize: 3, hiddenSize: 2 };
+    const head = { weight: tensorFromArray(new Float32Array(4), [2, 2]), bias: tensorFromArray(new Float32Array(2), [2]) };
+    const files = [
+      exportOnnx({ embedding: tensorFromArray(new Float32Array(12), [4, 3]), recurrent: { config: lstm, params: initRecurrent(random.key(1), lstm) }, pooling: "mean", head }),
+      exportOnnx({ recurrent: { config: gru, params: initRecurrent(random.key(2), gru) }, pooling: "max", head }),
+      exportOnnx({ recurrent: { config: rnn, params: initRecurrent(random.key(3), rnn) }, head }),
+      exportOnnx({ recurrent: { config: gru, params: initRecurrent(random.key(4), gru) }, pooling: "last" }),
+    ].map((f) => {
+      if (E.isLeft(f)) throw new Error(f.left);
+      return decodeModel(f.right);
+    });
+    const ops = [...new Set(files.flatMap((m) => m.graph.node.map((n) => n.opType)))].sort();
+
+    it("uses every operator the checker knows", () => {
+      expect(ops).toEqual(Object.keys(SCHEMAS).sort());
+    });
+
+    it.each(Object.keys(SCHEMAS).sort())("%s: one input too many, one too few, an output too many, an attribute required or unknown", (op) => {
+      const m = files.find((f) => f.graph.node.some((n) => n.opType === op)) as ModelMessage;
+      const at = m.graph.node.findIndex((n) => n.opType === op);
+      const node = m.graph.node[at] as GraphMessage["node"][number];
+      const schema = SCHEMAS[op] as OperatorSchema;
+      const edit = (f: (n: typeof node) => typeof node) => checkOnnxModel(encodeModel({ ...m, graph: { ...m.graph, node: m.graph.node.map((n, k) => (k === at ? f(n) : n)) } }));
+      const first = node.input[0] as string;
+      if (Number.isFinite(schema.inputs[1])) {
+        const many = schema.inputs[1] + 1;
+        expect(edit((n) => ({ ...n, input: Array.from({ length: many }, (_, i) => n.input[i] || first) }))).toContain(`node ${at} (${op} ${node.name}) has ${many} inputs; ${op} takes ${schema.inputs[0]} to ${schema.inputs[1]}`);
+      }
+      if (schema.inputs[0] > 1) expect(edit((n) => ({ ...n, input: n.input.slice(0, schema.inputs[0] - 1) }))).toContain(`node ${at} (${op} ${node.name}) has ${schema.inputs[0] - 1} inputs; ${op} takes ${schema.inputs[0]} to ${schema.inputs[1]}`);
+      const outs = schema.outputs[1] + 1;
+      expect(edit((n) => ({ ...n, output: [...n.output, ...Array.from({ length: outs - n.output.length }, (_, i) => `extra${i}`)] }))).toContain(`node ${at} (${op} ${node.name}) has ${outs} outputs; ${op} gives ${schema.outputs[0]} to ${schema.outputs[1]}`);
+      if (schema.outputs[0] > 0) expect(edit((n) => ({ ...n, output: [] }))).toContain(`node ${at} (${op} ${node.name}) has 0 outputs; ${op} gives ${schema.outputs[0]} to ${schema.outputs[1]}`);
+      expect(edit((n) => ({ ...n, attribute: [...(n.attribute ?? []), { name: "bogus", type: AttributeType.INT, i: 1 }] }))).toContain(`node ${at} (${op} ${node.name}): ${op} has no attribute bogus`);
+      for (const [name, type] of Object.entries(schema.attributes)) {
+        const wrong = type === AttributeType.INT ? AttributeType.FLOAT : AttributeType.INT;
+        expect(edit((n) => ({ ...n, attribute: [...(n.attribute ?? []).filter((a) => a.name !== name), { name, type: wrong, ...(wrong === AttributeType.INT ? { i: 1 } : { f: 1 }) }] })), `${op}.${name}`).toContain(`node ${at} (${op} ${node.name}): attribute ${name} has type ${wrong}, ${op} wants ${type}`);
+      }
+      for (const name of ["to", "hidden_size"].filter((r) => node.attribute?.some((a) => a.name === r))) {
+        expect(edit((n) => ({ ...n, attribute: (n.attribute ?? []).filter((a) => a.name !== name) }))).toContain(`node ${at} (${op} ${node.name}) lacks the required attribute ${name}`);
+      }
+    });
+  });
+
+  it("counts an initializer's values in whichever field holds them", () => {
+    const count = (t: Partial<GraphMessage["initializer"][number]>) =>
+      checkOnnxModel(withGraph((g) => ({ ...g, initializer: [...g.initializer, { name: "extra", dims: [3], dataType: DataType.FLOAT, ...t }] })));
+    expect(count({ floatData: [1, 2, 3] })).toEqual([]);
+    expect(count({ dataType: DataType.INT32, int32Data: [1, 2, 3] })).toEqual([]);
+    expect(count({ dataType: DataType.INT64, int64Data: [1, 2, 3] })).toEqual([]);
+    expect(count({ dataType: DataType.DOUBLE, doubleData: [1, 2, 3] })).toEqual([]);
+    expect(count({ dataType: DataType.INT64, rawData: new Uint8Array(24) })).toEqual([]);
+    expect(count({ dataType: DataType.INT64, rawData: new Uint8Array(12) })).toEqual(["initializer extra holds 1.5 values for dims [3] (3)"]);
+    expect(count({ floatData: [1, 2] })).toEqual(["initializer extra holds 2 values for dims [3] (3)"]);
+    expect(count({ dims: [0], floatData: [] })).toEqual([]);
+  });
+
+  it("checks the IR version's range", () => {
+    for (const v of [2, 11]) expect(checkOnnxModel(withModel((m) => ({ ...m, irVersion: v })))).toContain(`ir_version is ${v}, not 3 to 10`);
+    for (const v of [3, 10]) expect(checkOnnxModel(withModel((m) => ({ ...m, irVersion: v })))).toEqual([]);
   });
 });
