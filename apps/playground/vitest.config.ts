@@ -5,5 +5,6 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { conditions: ["@gated/source"] },
   ssr: { resolve: { conditions: ["@gated/source"] } },
-  test: { include: ["test/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 120_000 },
+  // One file at a time: each starts its own Chromium, and the long-task checks measure wall-clock time.
+  test: { include: ["test/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false },
 });
